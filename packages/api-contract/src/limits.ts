@@ -1,0 +1,15 @@
+/** Limits shared by the database's CHECKs, the server's validation and the clients' forms. */
+export const LIMITS = {
+  usernameMin: 3,
+  usernameMax: 32,
+  displayNameMax: 64,
+  passwordMin: 8,
+  passwordMax: 256,
+  roomNameMax: 80,
+  bodyMax: 4000,
+  clientIdMax: 64,
+  tokenNameMax: 64,
+  historyPageMax: 100,
+} as const;
+
+export const USERNAME_PATTERN = /^[a-z0-9_]{3,32}$/;

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** The one database type callers see, whichever engine is behind it. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the database or an open transaction: service functions accept both. */
+export type DbOrTx = Db | Tx;
+
+export type DbEngine = 'postgres' | 'pglite';
+
+export interface DbHandle {
+  db: Db;
+  engine: DbEngine;
+  /** Where it lives: a redacted URL or the data directory. */
+  location: string;
+  /** Applies the migrations in `folder` in one transaction (drizzle's migrator). */
+  applyMigrations(folder: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** A PostgreSQL URL. Without one, PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data directory; `memory://` keeps it in memory. Default `./.parley/db`. */
+  dataDir?: string | undefined;
+  /** Max pool size for the `postgres` driver. */
+  max?: number;
+}
+
+export const DEFAULT_DATA_DIR = '.parley/db';
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export function createDb(options: DbOptions = {}): DbHandle {
+  if (options.url) {
+    const sql = postgres(options.url, {
+      max: options.max ?? 10,
+      connect_timeout: 5,
+      onnotice: () => {},
+    });
+    const pdb = drizzlePostgres(sql, { schema });
+    return {
+      db: pdb as unknown as Db,
+      applyMigrations: (folder) => migratePostgres(pdb, { migrationsFolder: folder }),
+      engine: 'postgres',
+      location: redactUrl(options.url),
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const inMemory = dataDir.startsWith('memory://');
+  const location = inMemory ? dataDir : path.resolve(dataDir);
+  if (!inMemory) mkdirSync(location, { recursive: true });
+  const client = new PGlite(location);
+  const ldb = drizzlePglite(client, { schema });
+  return {
+    db: ldb as unknown as Db,
+    applyMigrations: (folder) => migratePglite(ldb, { migrationsFolder: folder }),
+    engine: 'pglite',
+    location,
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}

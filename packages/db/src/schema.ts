@@ -1,0 +1,211 @@
+import { LIMITS } from '@parley/api-contract/limits';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  foreignKey,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const ROOM_KINDS = ['public', 'private', 'direct'] as const;
+export const MEMBER_ROLES = ['admin', 'member'] as const;
+export const EVENT_TYPES = ['message.created', 'message.edited', 'message.deleted'] as const;
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Stored lower-case, so the unique constraint is case-insensitive by construction.
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_username_key').on(t.username),
+    check('users_username_format', sql`${t.username} ~ '^[a-z0-9_]{3,32}$'`),
+    check(
+      'users_display_name_length',
+      sql`char_length(${t.displayName}) between 1 and ${sql.raw(String(LIMITS.displayNameMax))}`,
+    ),
+  ],
+);
+
+/** Sign-in sessions. A signed token carries the id; revoking the row kills the token. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Long-lived bot tokens. Only a SHA-256 of the (high-entropy) secret is stored. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_secret_hash_key').on(t.secretHash),
+    index('api_tokens_user_idx').on(t.userId),
+    check(
+      'api_tokens_name_length',
+      sql`char_length(${t.name}) between 1 and ${sql.raw(String(LIMITS.tokenNameMax))}`,
+    ),
+  ],
+);
+
+export const rooms = pgTable(
+  'rooms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ROOM_KINDS }).notNull(),
+    name: text('name'),
+    // For direct rooms: the two user ids, sorted and joined, so a pair has one DM.
+    directKey: text('direct_key'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    // The per-room event counter. Incremented in the writing transaction, so the row lock
+    // makes positions strictly increasing in commit order and gap-free.
+    lastPosition: bigint('last_position', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('rooms_direct_key_key').on(t.directKey),
+    uniqueIndex('rooms_public_name_key').on(sql`lower(${t.name})`).where(sql`${t.kind} = 'public'`),
+    check('rooms_kind', sql`${t.kind} in ('public', 'private', 'direct')`),
+    check(
+      'rooms_name_by_kind',
+      sql`(${t.kind} = 'direct' and ${t.name} is null and ${t.directKey} is not null)
+        or (${t.kind} <> 'direct' and ${t.directKey} is null
+            and char_length(${t.name}) between 1 and ${sql.raw(String(LIMITS.roomNameMax))})`,
+    ),
+    check('rooms_last_position', sql`${t.lastPosition} >= 0`),
+  ],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: MEMBER_ROLES }).notNull().default('member'),
+    lastReadPosition: bigint('last_read_position', { mode: 'number' }).notNull().default(0),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.userId] }),
+    // "The rooms of a user".
+    index('memberships_user_idx').on(t.userId),
+    check('memberships_role', sql`${t.role} in ('admin', 'member')`),
+    check('memberships_last_read', sql`${t.lastReadPosition} >= 0`),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    // Users are never hard-deleted while they have messages: history must stay attributable.
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    // Position of the message's creation event in its room.
+    position: bigint('position', { mode: 'number' }).notNull(),
+    clientId: text('client_id').notNull(),
+    body: text('body').notNull(),
+    replyToId: uuid('reply_to_id'),
+    createdAt: createdAt(),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    // Keyset pagination (room, position desc) and unread counts both use this index.
+    uniqueIndex('messages_room_position_key').on(t.roomId, t.position),
+    // Idempotent sends: a retry with the same clientId finds the first message.
+    uniqueIndex('messages_author_client_key').on(t.authorId, t.clientId),
+    foreignKey({
+      name: 'messages_reply_to_fk',
+      columns: [t.replyToId],
+      foreignColumns: [t.id],
+    }).onDelete('set null'),
+    check(
+      'messages_body_length',
+      sql`(${t.deletedAt} is not null and ${t.body} = '')
+        or char_length(${t.body}) between 1 and ${sql.raw(String(LIMITS.bodyMax))}`,
+    ),
+    check(
+      'messages_client_id_length',
+      sql`char_length(${t.clientId}) between 1 and ${sql.raw(String(LIMITS.clientIdMax))}`,
+    ),
+    check('messages_position', sql`${t.position} > 0`),
+  ],
+);
+
+/**
+ * The ordered log of everything that happened in a room. Subscribers resume from a position
+ * in this log ("events after N in room R"), so edits and deletes are not missed either.
+ */
+export const roomEvents = pgTable(
+  'room_events',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    position: bigint('position', { mode: 'number' }).notNull(),
+    type: text('type', { enum: EVENT_TYPES }).notNull(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.position] }),
+    index('room_events_message_idx').on(t.messageId),
+    check(
+      'room_events_type',
+      sql`${t.type} in ('message.created', 'message.edited', 'message.deleted')`,
+    ),
+    check('room_events_position', sql`${t.position} > 0`),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type Room = typeof rooms.$inferSelect;
+export type RoomKind = Room['kind'];
+export type Membership = typeof memberships.$inferSelect;
+export type MemberRole = Membership['role'];
+export type Message = typeof messages.$inferSelect;
+export type RoomEvent = typeof roomEvents.$inferSelect;
+export type RoomEventType = RoomEvent['type'];
