@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createDb, type DbHandle, dbOptionsFromEnv, migrate } from '@parley/db';
+import { type Config, loadConfig } from './config.js';
+import type { AppDeps } from './deps.js';
+import { createRateLimits } from './http/rate-limits.js';
+import { createHttpServer } from './http/server.js';
+import { createLogger, type Logger } from './logger.js';
+import type { Bus } from './realtime/bus.js';
+import { MemoryBus } from './realtime/memory-bus.js';
+import { PresenceTracker } from './realtime/presence.js';
+import { SocketRegistry } from './realtime/sockets.js';
+import { TypingTracker } from './realtime/typing.js';
+
+export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface AppOptions {
+  /** Settings over those read from the environment. */
+  config?: Partial<Config>;
+  /** An open database (tests); otherwise one is opened from the configuration. */
+  db?: DbHandle;
+  bus?: Bus;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  /** Graceful stop: refuse new work, ask sockets to reconnect, finish in-flight requests. */
+  close(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
+  const config = loadConfig(options.env ?? process.env, options.config);
+  const log = options.log ?? createLogger(config);
+  if (config.webDist === undefined && existsSync(DEFAULT_WEB_DIST))
+    config.webDist = DEFAULT_WEB_DIST;
+
+  const ownsDb = !options.db;
+  const handle =
+    options.db ??
+    createDb(
+      dbOptionsFromEnv({ DATABASE_URL: config.databaseUrl, PARLEY_DATA_DIR: config.dataDir }),
+    );
+  if (ownsDb && handle.engine === 'pglite') {
+    const applied = await migrate(handle);
+    if (applied.length > 0) log.info({ applied }, 'migrated the embedded database');
+  }
+
+  const bus = options.bus ?? new MemoryBus();
+  const onError = (err: unknown) => log.error({ err }, 'background task failed');
+  const deps: AppDeps = {
+    config,
+    db: handle.db,
+    bus,
+    log,
+    presence: new PresenceTracker(handle.db, bus, onError),
+    typing: new TypingTracker(bus, config.typingTtlMs),
+    sockets: new SocketRegistry(bus),
+    limits: createRateLimits(),
+  };
+  const http = createHttpServer(deps);
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = http.server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ url, database: handle.engine, web: config.webDist ?? null }, 'Parley is listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      http.stopWatchdog();
+      const stopped = new Promise<void>((resolve) => http.server.close(() => resolve()));
+      http.broadcastReconnect();
+      // Give clients a moment to move their subscriptions elsewhere, then close what is left.
+      const deadline = Date.now() + 1000;
+      while (http.wss.clients.size > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (const client of http.wss.clients) client.close(1012, 'server restarting');
+      http.server.closeIdleConnections();
+      const forced = setTimeout(() => http.server.closeAllConnections(), 5000);
+      await stopped;
+      clearTimeout(forced);
+      deps.typing.close();
+      deps.sockets.close();
+      if (!options.bus) await bus.close();
+      if (ownsDb) await handle.close();
+      log.info('Parley stopped');
+    })();
+    return closing;
+  };
+  return { url, port, deps, close };
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { dbEnvSchema } from '@parley/db';
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every setting Parley reads from the environment (documented in the README). */
+export const envSchema = dbEnvSchema.extend({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PARLEY_SECRET: z
+    .string()
+    .min(32, { error: 'PARLEY_SECRET must be at least 32 characters.' })
+    .optional(),
+  ALLOWED_ORIGINS: csv,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PARLEY_WEB_DIST: z.string().optional(),
+  PARLEY_WS_PING_MS: int(30_000),
+  PARLEY_WS_PONG_WAIT_MS: int(5_000),
+  PARLEY_SESSION_DAYS: int(30),
+  PARLEY_TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secret: string;
+  /** Origins allowed to open a WebSocket besides the server's own. */
+  allowedOrigins: string[];
+  logLevel: Env['LOG_LEVEL'];
+  webDist: string | undefined;
+  wsPingMs: number;
+  wsPongWaitMs: number;
+  sessionDays: number;
+  trustProxy: boolean;
+  /** Bytes a socket may have queued before the server gives up on it. */
+  maxBufferedBytes: number;
+  /** Largest WebSocket frame and HTTP body accepted. */
+  maxPayloadBytes: number;
+  typingTtlMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** The development secret is generated once and kept in the data directory. */
+function devSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Config> = {},
+): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${detail}`);
+  }
+  const env = parsed.data;
+  let secret = overrides.secret ?? env.PARLEY_SECRET;
+  if (!secret) {
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigError(
+        'PARLEY_SECRET is required in production (at least 32 random characters, e.g. `openssl rand -base64 32`).',
+      );
+    }
+    secret = devSecret(env.PARLEY_DATA_DIR);
+  }
+  const devOrigins =
+    env.NODE_ENV === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173'];
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.PARLEY_DATA_DIR,
+    secret,
+    allowedOrigins: [...env.ALLOWED_ORIGINS, ...devOrigins],
+    logLevel: env.LOG_LEVEL,
+    webDist: env.PARLEY_WEB_DIST,
+    wsPingMs: env.PARLEY_WS_PING_MS,
+    wsPongWaitMs: env.PARLEY_WS_PONG_WAIT_MS,
+    sessionDays: env.PARLEY_SESSION_DAYS,
+    trustProxy: env.PARLEY_TRUST_PROXY,
+    maxBufferedBytes: 4 * 1024 * 1024,
+    maxPayloadBytes: 64 * 1024,
+    typingTtlMs: 5_000,
+    ...overrides,
+  };
+}

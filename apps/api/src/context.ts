@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TRPCError } from '@trpc/server';
+import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
+import type { CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
+import { WebSocket } from 'ws';
+import { readCookie, SESSION_COOKIE } from './auth/cookies.js';
+import { type Caller, resolveToken } from './auth/service.js';
+import type { AppDeps } from './deps.js';
+
+export interface Context {
+  deps: AppDeps;
+  caller: Caller | null;
+  /** The client's address, for per-address limits. */
+  ip: string;
+  /** Present for HTTP requests (cookies are set there); null over WebSocket. */
+  http: { req: IncomingMessage; res: ServerResponse } | null;
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') {
+    return forwarded.split(',')[0]?.trim() ?? 'unknown';
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+export function createContextFactory(deps: AppDeps) {
+  return async (opts: CreateHTTPContextOptions | CreateWSSContextFnOptions): Promise<Context> => {
+    const { req } = opts;
+    const ip = clientIp(req, deps.config.trustProxy);
+    if (opts.res instanceof WebSocket) {
+      const socket = opts.res;
+      const params = opts.info.connectionParams;
+      const token = params?.token ?? bearer(req) ?? readCookie(req, SESSION_COOKIE);
+      const caller = token ? await resolveToken(deps.db, deps.config.secret, token) : null;
+      // A socket that presents credentials that do not work is closed, not downgraded.
+      if (token && !caller) {
+        throw new TRPCError({
+          code: 'UNAUTHORIZED',
+          message: 'Your session has ended or the token is invalid. Sign in again.',
+        });
+      }
+      if (caller && socket.readyState === WebSocket.OPEN) {
+        deps.sockets.add(caller, socket);
+        deps.presence.connect(caller.user.id);
+        socket.once('close', () => deps.presence.disconnect(caller.user.id));
+      }
+      return { deps, caller, ip, http: null };
+    }
+    const res = opts.res as ServerResponse;
+    const token = bearer(req) ?? readCookie(req, SESSION_COOKIE);
+    const caller = token ? await resolveToken(deps.db, deps.config.secret, token) : null;
+    return { deps, caller, ip, http: { req, res } };
+  };
+}

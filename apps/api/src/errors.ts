@@ -1,0 +1,28 @@
+import { TRPCError } from '@trpc/server';
+
+/** The failures services report; each is a tRPC error code at the edge. */
+export type Failure =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: Failure; message: string };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (
+  error: Failure,
+  message: string,
+): { ok: false; error: Failure; message: string } => ({
+  ok: false,
+  error,
+  message,
+});
+
+/** Used by routers: a service's failure becomes a TRPCError with the same code. */
+export function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.value;
+  throw new TRPCError({ code: result.error, message: result.message });
+}

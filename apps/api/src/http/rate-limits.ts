@@ -1,0 +1,38 @@
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+export interface RateLimits {
+  /** Message sends per user: about 5 per second, with bursts of about 20. */
+  send: BurstyRateLimiter;
+  /** Sign-in attempts per username. */
+  signInUser: RateLimiterMemory;
+  /** Sign-in and sign-up attempts per client address. */
+  signInAddress: RateLimiterMemory;
+  /** Typing signals per user. */
+  typing: RateLimiterMemory;
+}
+
+export function createRateLimits(): RateLimits {
+  return {
+    send: new BurstyRateLimiter(
+      new RateLimiterMemory({ keyPrefix: 'send', points: 5, duration: 1 }),
+      new RateLimiterMemory({ keyPrefix: 'send-burst', points: 15, duration: 10 }),
+    ),
+    signInUser: new RateLimiterMemory({ keyPrefix: 'signin-user', points: 10, duration: 300 }),
+    signInAddress: new RateLimiterMemory({ keyPrefix: 'signin-ip', points: 60, duration: 300 }),
+    typing: new RateLimiterMemory({ keyPrefix: 'typing', points: 10, duration: 5 }),
+  };
+}
+
+/** Consumes a point; returns the seconds to wait when over the limit, else null. */
+export async function overLimit(
+  limiter: { consume(key: string): Promise<RateLimiterRes> },
+  key: string,
+): Promise<number | null> {
+  try {
+    await limiter.consume(key);
+    return null;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { sql } from 'drizzle-orm';
+import { WebSocketServer } from 'ws';
+import { createContextFactory } from '../context.js';
+import type { AppDeps } from '../deps.js';
+import { appRouter } from '../router.js';
+import { staticFiles } from './static.js';
+
+export interface HttpServer {
+  server: Server;
+  wss: WebSocketServer;
+  /** Asks every WebSocket client to reconnect (before a shutdown). */
+  broadcastReconnect(): void;
+  stopWatchdog(): void;
+}
+
+/** Own origin, or one the operator allowed: the only pages that may use the cookie over ws. */
+export function isAllowedOrigin(origin: string, host: string | undefined, allowed: string[]) {
+  if (allowed.includes(origin)) return true;
+  if (!host) return false;
+  return origin === `http://${host}` || origin === `https://${host}`;
+}
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export function createHttpServer(deps: AppDeps): HttpServer {
+  const { config, log } = deps;
+  const createContext = createContextFactory(deps);
+  const onError = ({
+    error,
+    path,
+  }: {
+    error: { code: string; message: string };
+    path?: string;
+  }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'procedure failed');
+    else log.debug({ code: error.code, path }, 'procedure refused');
+  };
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    createContext,
+    basePath: '/trpc/',
+    maxBodySize: config.maxPayloadBytes,
+    onError,
+  });
+  const web = config.webDist ? staticFiles(config.webDist) : null;
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith('/trpc/')) {
+      void trpc(req, res);
+    } else if (url === '/healthz') {
+      deps.db
+        .execute(sql`select 1`)
+        .then(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'))
+        .catch((err: unknown) => {
+          log.error({ err }, 'health check failed');
+          res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"ok":false}');
+        });
+    } else if (web) {
+      web(req, res).catch((err: unknown) => {
+        log.error({ err }, 'static file failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+    }
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxPayloadBytes,
+    perMessageDeflate: false,
+  });
+  const handler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext,
+    keepAlive: { enabled: true, pingMs: config.wsPingMs, pongWaitMs: config.wsPongWaitMs },
+    onError,
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/trpc' && path !== '/trpc/') return refuse(socket, '404 Not Found');
+    const origin = req.headers.origin;
+    if (origin && !isAllowedOrigin(origin, req.headers.host, config.allowedOrigins)) {
+      log.warn({ origin }, 'websocket upgrade from a foreign origin refused');
+      return refuse(socket, '403 Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  // A client that does not read its socket must not grow server memory without bound:
+  // past the cap its socket is closed, and it resumes from its last event id.
+  const watchdog = setInterval(() => {
+    for (const client of wss.clients) {
+      if (client.bufferedAmount > config.maxBufferedBytes) {
+        log.warn({ buffered: client.bufferedAmount }, 'closing a slow websocket consumer');
+        client.terminate();
+      }
+    }
+  }, 1000);
+  watchdog.unref();
+
+  return {
+    server,
+    wss,
+    broadcastReconnect: handler.broadcastReconnectNotification,
+    stopWatchdog: () => clearInterval(watchdog),
+  };
+}

@@ -1,0 +1,33 @@
+import { messageInputs } from '@parley/api-contract/schemas';
+import { unwrap } from '../errors.js';
+import { authedProcedure, enforceLimit, router } from '../trpc.js';
+import { deleteMessage, editMessage, messageHistory, sendMessage } from './service.js';
+
+export const messagesRouter = router({
+  send: authedProcedure.input(messageInputs.send).mutation(async ({ ctx, input }) => {
+    await enforceLimit(
+      ctx.deps.limits.send,
+      ctx.caller.user.id,
+      'You are sending messages faster than Parley allows.',
+    );
+    return unwrap(await sendMessage(ctx.deps, ctx.caller.user.id, input));
+  }),
+
+  edit: authedProcedure
+    .input(messageInputs.edit)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await editMessage(ctx.deps, ctx.caller.user.id, input)),
+    ),
+
+  delete: authedProcedure
+    .input(messageInputs.delete)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await deleteMessage(ctx.deps, ctx.caller.user.id, input)),
+    ),
+
+  history: authedProcedure
+    .input(messageInputs.history)
+    .query(async ({ ctx, input }) =>
+      unwrap(await messageHistory(ctx.deps.db, ctx.caller.user.id, input)),
+    ),
+});

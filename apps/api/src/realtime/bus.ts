@@ -1,0 +1,35 @@
+import type { ActivityEvent, RoomEvent, UserEvent } from '@parley/api-contract/schemas';
+
+/** Session or bot token revoked: its sockets, on every node, must close. */
+export type AuthEvent =
+  | { type: 'session.revoked'; sessionId: string }
+  | { type: 'token.revoked'; tokenId: string };
+
+/** Everything that travels between API nodes, by topic. Keys are room or user ids. */
+export interface Topics {
+  /** Message events of one room, in position order per publisher. */
+  room: RoomEvent;
+  /** Presence, typing and "room moved on" notices for one room's members. */
+  activity: ActivityEvent | { type: 'room.activity'; lastPosition: number; authorId: string };
+  /** Events for one user: rooms added or removed. */
+  user: UserEvent;
+  /** Revocations, key '*'. */
+  auth: AuthEvent;
+}
+
+export type Topic = keyof Topics;
+export type Listener<T extends Topic> = (event: Topics[T]) => void;
+
+/**
+ * Publish/subscribe between routers (and, with a Redis implementation, between API nodes).
+ * Delivery is at-most-once and best-effort; the database is the source of truth, and
+ * subscribers resume from positions in it.
+ */
+export interface Bus {
+  publish<T extends Topic>(topic: T, key: string, event: Topics[T]): void;
+  /** Returns the function that unsubscribes. */
+  subscribe<T extends Topic>(topic: T, key: string, listener: Listener<T>): () => void;
+  /** How many listeners are attached (for leak tests and metrics). */
+  listenerCount(): number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,49 @@
+import type { WebSocket } from 'ws';
+import type { Caller } from '../auth/service.js';
+import type { AuthEvent, Bus } from './bus.js';
+
+/** 4401: the credentials behind this socket were revoked; the client must sign in again. */
+export const CLOSE_REVOKED = 4401;
+
+/**
+ * Open sockets by the session or bot token that authenticated them, so that revoking one
+ * (on any node, through the bus) closes its sockets and so ends their subscriptions.
+ */
+export class SocketRegistry {
+  readonly #byCredential = new Map<string, Set<WebSocket>>();
+  readonly #unsubscribe: () => void;
+
+  constructor(bus: Bus) {
+    this.#unsubscribe = bus.subscribe('auth', '*', (event) => this.#revoke(event));
+  }
+
+  static keyOf(caller: Caller): string {
+    return caller.sessionId ? `session:${caller.sessionId}` : `token:${caller.tokenId}`;
+  }
+
+  add(caller: Caller, socket: WebSocket): void {
+    const key = SocketRegistry.keyOf(caller);
+    let set = this.#byCredential.get(key);
+    if (!set) {
+      set = new Set();
+      this.#byCredential.set(key, set);
+    }
+    set.add(socket);
+    socket.once('close', () => {
+      set.delete(socket);
+      if (set.size === 0) this.#byCredential.delete(key);
+    });
+  }
+
+  #revoke(event: AuthEvent): void {
+    const key =
+      event.type === 'session.revoked' ? `session:${event.sessionId}` : `token:${event.tokenId}`;
+    for (const socket of this.#byCredential.get(key) ?? []) {
+      socket.close(CLOSE_REVOKED, 'credentials revoked');
+    }
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+}

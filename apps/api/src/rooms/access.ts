@@ -1,0 +1,42 @@
+import { type Db, type DbOrTx, type MemberRole, memberships, type Room, rooms } from '@parley/db';
+import { and, eq } from 'drizzle-orm';
+import { fail, ok, type Result } from '../errors.js';
+
+export interface RoomAccess {
+  room: Room;
+  role: MemberRole;
+}
+
+export const ROOM_NOT_FOUND = 'Room not found.';
+
+/**
+ * The caller's membership of a room. Outsiders of private and direct rooms get the same
+ * NOT_FOUND as for a room that does not exist, so they learn nothing; a public room's
+ * existence is public, so there the answer is FORBIDDEN: join first.
+ */
+export async function requireMember(
+  db: DbOrTx,
+  roomId: string,
+  userId: string,
+): Promise<Result<RoomAccess>> {
+  const [row] = await db
+    .select({ room: rooms, role: memberships.role })
+    .from(rooms)
+    .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, userId)))
+    .where(eq(rooms.id, roomId));
+  if (!row) return fail('NOT_FOUND', ROOM_NOT_FOUND);
+  if (!row.role) {
+    return row.room.kind === 'public'
+      ? fail('FORBIDDEN', 'Join this room first.')
+      : fail('NOT_FOUND', ROOM_NOT_FOUND);
+  }
+  return ok({ room: row.room, role: row.role });
+}
+
+export async function memberIds(db: Db, roomId: string): Promise<string[]> {
+  const rows = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(eq(memberships.roomId, roomId));
+  return rows.map((r) => r.userId);
+}

@@ -1,0 +1,64 @@
+import { roomInputs } from '@parley/api-contract/schemas';
+import { unwrap } from '../errors.js';
+import { authedProcedure, router } from '../trpc.js';
+import {
+  browseRooms,
+  createRoom,
+  inviteToRoom,
+  joinRoom,
+  leaveRoom,
+  listRooms,
+  markRead,
+  openDirect,
+  roomMembers,
+} from './service.js';
+
+export const roomsRouter = router({
+  create: authedProcedure
+    .input(roomInputs.create)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await createRoom(ctx.deps, ctx.caller.user.id, input)),
+    ),
+
+  list: authedProcedure.query(({ ctx }) => listRooms(ctx.deps, ctx.caller.user.id)),
+
+  browse: authedProcedure
+    .input(roomInputs.browse)
+    .query(({ ctx, input }) => browseRooms(ctx.deps.db, ctx.caller.user.id, input?.search)),
+
+  join: authedProcedure
+    .input(roomInputs.byId)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await joinRoom(ctx.deps, ctx.caller.user.id, input.roomId)),
+    ),
+
+  leave: authedProcedure
+    .input(roomInputs.byId)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await leaveRoom(ctx.deps, ctx.caller.user.id, input.roomId)),
+    ),
+
+  invite: authedProcedure
+    .input(roomInputs.invite)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await inviteToRoom(ctx.deps, ctx.caller.user.id, input)),
+    ),
+
+  openDirect: authedProcedure
+    .input(roomInputs.openDirect)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await openDirect(ctx.deps, ctx.caller.user.id, input.username)),
+    ),
+
+  members: authedProcedure
+    .input(roomInputs.byId)
+    .query(async ({ ctx, input }) =>
+      unwrap(await roomMembers(ctx.deps, ctx.caller.user.id, input.roomId)),
+    ),
+
+  markRead: authedProcedure
+    .input(roomInputs.markRead)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await markRead(ctx.deps.db, ctx.caller.user.id, input)),
+    ),
+});

@@ -1,0 +1,227 @@
+import type { RoomSummary, roomInputs } from '@parley/api-contract/schemas';
+import { type Db, memberships, queryRows, rooms, users } from '@parley/db';
+import { and, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { fail, ok, type Result } from '../errors.js';
+import type { Bus } from '../realtime/bus.js';
+import type { PresenceTracker } from '../realtime/presence.js';
+import { ROOM_NOT_FOUND, requireMember } from './access.js';
+import { roomSummaries } from './summaries.js';
+
+export interface RoomDeps {
+  db: Db;
+  bus: Bus;
+  presence: PresenceTracker;
+}
+
+async function summaryFor(deps: RoomDeps, userId: string, roomId: string): Promise<RoomSummary> {
+  const [summary] = await roomSummaries(deps.db, userId, deps.presence.isOnline, roomId);
+  if (!summary) throw new Error(`no summary of room ${roomId} for ${userId}`);
+  return summary;
+}
+
+async function announceAdded(deps: RoomDeps, userId: string, roomId: string) {
+  deps.bus.publish('user', userId, {
+    type: 'room.added',
+    room: await summaryFor(deps, userId, roomId),
+  });
+}
+
+export function listRooms(deps: RoomDeps, userId: string): Promise<RoomSummary[]> {
+  return roomSummaries(deps.db, userId, deps.presence.isOnline);
+}
+
+export async function createRoom(
+  deps: RoomDeps,
+  userId: string,
+  input: z.output<typeof roomInputs.create>,
+): Promise<Result<RoomSummary>> {
+  const room = await deps.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(rooms)
+      .values({ kind: input.visibility, name: input.name, createdBy: userId })
+      .onConflictDoNothing()
+      .returning();
+    if (!created) return null;
+    await tx.insert(memberships).values({ roomId: created.id, userId, role: 'admin' });
+    return created;
+  });
+  if (!room) return fail('CONFLICT', `A public room named “${input.name}” already exists.`);
+  await announceAdded(deps, userId, room.id);
+  return ok(await summaryFor(deps, userId, room.id));
+}
+
+export interface BrowseItem {
+  id: string;
+  name: string;
+  memberCount: number;
+  joined: boolean;
+}
+
+export async function browseRooms(
+  db: Db,
+  userId: string,
+  search: string | undefined,
+): Promise<BrowseItem[]> {
+  const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows = await queryRows<{
+    id: string;
+    name: string;
+    member_count: string | number;
+    joined: boolean;
+  }>(
+    db,
+    sql`select r.id, r.name,
+        (select count(*) from memberships mm where mm.room_id = r.id) as member_count,
+        exists(select 1 from memberships me where me.room_id = r.id and me.user_id = ${userId}) as joined
+      from rooms r
+      where r.kind = 'public' ${pattern ? sql`and r.name ilike ${pattern}` : sql``}
+      order by member_count desc, r.name asc
+      limit 100`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    memberCount: Number(r.member_count),
+    joined: r.joined,
+  }));
+}
+
+export async function joinRoom(
+  deps: RoomDeps,
+  userId: string,
+  roomId: string,
+): Promise<Result<RoomSummary>> {
+  const [room] = await deps.db.select().from(rooms).where(eq(rooms.id, roomId));
+  if (!room) return fail('NOT_FOUND', ROOM_NOT_FOUND);
+  if (room.kind !== 'public') {
+    // A private room you are in is fine to "join" again; otherwise it does not exist for you.
+    const access = await requireMember(deps.db, roomId, userId);
+    if (!access.ok) return access;
+    return ok(await summaryFor(deps, userId, roomId));
+  }
+  const [added] = await deps.db
+    .insert(memberships)
+    .values({ roomId, userId, role: 'member', lastReadPosition: room.lastPosition })
+    .onConflictDoNothing()
+    .returning();
+  if (added) await announceAdded(deps, userId, roomId);
+  return ok(await summaryFor(deps, userId, roomId));
+}
+
+export async function leaveRoom(
+  deps: RoomDeps,
+  userId: string,
+  roomId: string,
+): Promise<Result<{ roomId: string }>> {
+  const access = await requireMember(deps.db, roomId, userId);
+  if (!access.ok) return access;
+  if (access.value.room.kind === 'direct') {
+    return fail('BAD_REQUEST', 'You cannot leave a direct conversation.');
+  }
+  await deps.db
+    .delete(memberships)
+    .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
+  deps.bus.publish('user', userId, { type: 'room.removed', roomId });
+  return ok({ roomId });
+}
+
+export async function inviteToRoom(
+  deps: RoomDeps,
+  userId: string,
+  input: z.output<typeof roomInputs.invite>,
+): Promise<Result<{ roomId: string; userId: string }>> {
+  const access = await requireMember(deps.db, input.roomId, userId);
+  if (!access.ok) return access;
+  const { room, role } = access.value;
+  if (room.kind === 'direct') return fail('BAD_REQUEST', 'A direct conversation has two people.');
+  if (room.kind === 'private' && role !== 'admin') {
+    return fail('FORBIDDEN', 'Only the room’s admins can invite people to a private room.');
+  }
+  const [invitee] = await deps.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, input.username));
+  if (!invitee) return fail('NOT_FOUND', `There is no one called “${input.username}”.`);
+  const [added] = await deps.db
+    .insert(memberships)
+    .values({ roomId: room.id, userId: invitee.id, role: 'member' })
+    .onConflictDoNothing()
+    .returning();
+  if (added) await announceAdded(deps, invitee.id, room.id);
+  return ok({ roomId: room.id, userId: invitee.id });
+}
+
+export async function openDirect(
+  deps: RoomDeps,
+  userId: string,
+  username: string,
+): Promise<Result<RoomSummary>> {
+  const [peer] = await deps.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, username));
+  if (!peer) return fail('NOT_FOUND', `There is no one called “${username}”.`);
+  if (peer.id === userId)
+    return fail('BAD_REQUEST', 'You cannot open a conversation with yourself.');
+  const directKey = [userId, peer.id].sort().join(':');
+  const created = await deps.db.transaction(async (tx) => {
+    const [room] = await tx
+      .insert(rooms)
+      .values({ kind: 'direct', directKey, createdBy: userId })
+      .onConflictDoNothing()
+      .returning();
+    if (!room) return null;
+    await tx.insert(memberships).values([
+      { roomId: room.id, userId, role: 'member' },
+      { roomId: room.id, userId: peer.id, role: 'member' },
+    ]);
+    return room;
+  });
+  if (created) {
+    await announceAdded(deps, userId, created.id);
+    await announceAdded(deps, peer.id, created.id);
+    return ok(await summaryFor(deps, userId, created.id));
+  }
+  const [existing] = await deps.db
+    .select({ id: rooms.id })
+    .from(rooms)
+    .where(eq(rooms.directKey, directKey));
+  if (!existing) throw new Error('direct room vanished');
+  return ok(await summaryFor(deps, userId, existing.id));
+}
+
+export async function roomMembers(deps: RoomDeps, userId: string, roomId: string) {
+  const access = await requireMember(deps.db, roomId, userId);
+  if (!access.ok) return access;
+  const rows = await deps.db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: memberships.role,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.roomId, roomId))
+    .orderBy(users.username);
+  return ok(rows.map((m) => ({ ...m, online: deps.presence.isOnline(m.id) })));
+}
+
+export async function markRead(
+  db: Db,
+  userId: string,
+  input: z.output<typeof roomInputs.markRead>,
+): Promise<Result<{ roomId: string; lastReadPosition: number }>> {
+  const access = await requireMember(db, input.roomId, userId);
+  if (!access.ok) return access;
+  // Never moves backwards, and never past what exists.
+  const [row] = await db
+    .update(memberships)
+    .set({
+      lastReadPosition: sql`greatest(${memberships.lastReadPosition}, least(${input.position}::bigint, (select ${rooms.lastPosition} from ${rooms} where ${rooms.id} = ${input.roomId})))`,
+    })
+    .where(and(eq(memberships.roomId, input.roomId), eq(memberships.userId, userId)))
+    .returning({ lastReadPosition: memberships.lastReadPosition });
+  return ok({ roomId: input.roomId, lastReadPosition: row?.lastReadPosition ?? 0 });
+}

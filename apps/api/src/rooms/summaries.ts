@@ -1,0 +1,73 @@
+import type { RoomSummary } from '@parley/api-contract/schemas';
+import { type Db, queryRows, type RoomKind } from '@parley/db';
+import { sql } from 'drizzle-orm';
+
+interface SummaryRow {
+  id: string;
+  kind: RoomKind;
+  name: string | null;
+  role: RoomSummary['role'];
+  last_position: string | number;
+  last_read_position: string | number;
+  unread: string | number;
+  member_count: string | number;
+  peer: { id: string; username: string; displayName: string } | null;
+  last_message: {
+    author: { id: string; username: string; displayName: string };
+    body: string;
+    createdAt: string;
+  } | null;
+}
+
+/**
+ * The caller's rooms with unread counts, last message and (for DMs) the other person, in one
+ * query. Unread counts use the (room_id, position) index: a range scan past the read mark.
+ */
+export async function roomSummaries(
+  db: Db,
+  userId: string,
+  isOnline: (userId: string) => boolean,
+  onlyRoomId?: string,
+): Promise<RoomSummary[]> {
+  const rows = await queryRows<SummaryRow>(
+    db,
+    sql`
+    select r.id, r.kind, r.name, m.role, r.last_position, m.last_read_position,
+      (select count(*) from messages x
+        where x.room_id = r.id and x.position > m.last_read_position
+          and x.author_id <> ${userId} and x.deleted_at is null) as unread,
+      (select count(*) from memberships mm where mm.room_id = r.id) as member_count,
+      case when r.kind = 'direct' then (
+        select json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name)
+        from memberships pm join users u on u.id = pm.user_id
+        where pm.room_id = r.id and pm.user_id <> ${userId} limit 1) end as peer,
+      (select json_build_object(
+          'author', json_build_object('id', a.id, 'username', a.username, 'displayName', a.display_name),
+          'body', lm.body,
+          'createdAt', to_char(lm.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+        from messages lm join users a on a.id = lm.author_id
+        where lm.room_id = r.id and lm.deleted_at is null
+        order by lm.position desc limit 1) as last_message
+    from memberships m join rooms r on r.id = m.room_id
+    where m.user_id = ${userId} ${onlyRoomId ? sql`and r.id = ${onlyRoomId}` : sql``}
+    order by r.last_position > 0 desc, r.created_at desc`,
+  );
+  const summaries = rows.map(
+    (r): RoomSummary => ({
+      id: r.id,
+      kind: r.kind,
+      name: r.kind === 'direct' ? (r.peer?.displayName ?? 'Direct message') : (r.name ?? ''),
+      role: r.role,
+      lastPosition: Number(r.last_position),
+      lastReadPosition: Number(r.last_read_position),
+      unread: Number(r.unread),
+      memberCount: Number(r.member_count),
+      peer: r.peer ? { ...r.peer, online: isOnline(r.peer.id) } : null,
+      lastMessage: r.last_message,
+    }),
+  );
+  // Most recently active first.
+  return summaries.sort((a, b) =>
+    (b.lastMessage?.createdAt ?? '').localeCompare(a.lastMessage?.createdAt ?? ''),
+  );
+}

@@ -1,0 +1,16 @@
+import { authRouter } from './auth/router.js';
+import { messagesRouter } from './messages/router.js';
+import { liveRouter } from './realtime/router.js';
+import { roomsRouter } from './rooms/router.js';
+import { tokensRouter } from './tokens/router.js';
+import { router } from './trpc.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  rooms: roomsRouter,
+  messages: messagesRouter,
+  live: liveRouter,
+  tokens: tokensRouter,
+});
+
+export type AppRouter = typeof appRouter;

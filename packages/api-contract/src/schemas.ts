@@ -1,0 +1,196 @@
+/**
+ * Every input the API accepts and every event it streams, as zod schemas. The server
+ * validates with these same schemas; clients infer their types from them.
+ */
+import { z } from 'zod';
+import { LIMITS, USERNAME_PATTERN } from './limits.js';
+
+export const idSchema = z.uuid({ error: 'must be a valid id' });
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(USERNAME_PATTERN, {
+    error: `Usernames are ${LIMITS.usernameMin}–${LIMITS.usernameMax} characters: letters, digits and _.`,
+  });
+
+const passwordSchema = z
+  .string()
+  .min(LIMITS.passwordMin, { error: `Passwords need at least ${LIMITS.passwordMin} characters.` })
+  .max(LIMITS.passwordMax, {
+    error: `Passwords can have at most ${LIMITS.passwordMax} characters.`,
+  });
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'Display names cannot be empty.' })
+  .max(LIMITS.displayNameMax, {
+    error: `Display names can have at most ${LIMITS.displayNameMax} characters.`,
+  });
+
+export const messageBodySchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'A message cannot be empty.' })
+  .max(LIMITS.bodyMax, { error: `A message can have at most ${LIMITS.bodyMax} characters.` });
+
+export const clientIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/, { error: 'clientId may hold letters, digits, - and _ only.' })
+  .min(1)
+  .max(LIMITS.clientIdMax);
+
+/** A position in a room's event log, as tRPC's `lastEventId` (a string of digits). */
+export const eventIdSchema = z
+  .string()
+  .regex(/^\d{1,15}$/, { error: 'lastEventId must be a room position (digits).' });
+
+export const roomVisibilitySchema = z.enum(['public', 'private']);
+export const roomKindSchema = z.enum(['public', 'private', 'direct']);
+export const memberRoleSchema = z.enum(['admin', 'member']);
+
+// ---- inputs ----
+
+export const authInputs = {
+  signUp: z.object({
+    username: usernameSchema,
+    password: passwordSchema,
+    displayName: displayNameSchema.optional(),
+  }),
+  signIn: z.object({
+    username: z.string().trim().toLowerCase().min(1).max(LIMITS.usernameMax),
+    password: z.string().min(1).max(LIMITS.passwordMax),
+  }),
+};
+
+export const roomInputs = {
+  create: z.object({
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: 'Room names cannot be empty.' })
+      .max(LIMITS.roomNameMax, {
+        error: `Room names can have at most ${LIMITS.roomNameMax} characters.`,
+      }),
+    visibility: roomVisibilitySchema,
+  }),
+  browse: z.object({ search: z.string().trim().max(LIMITS.roomNameMax).optional() }).optional(),
+  byId: z.object({ roomId: idSchema }),
+  invite: z.object({ roomId: idSchema, username: usernameSchema }),
+  openDirect: z.object({ username: usernameSchema }),
+  markRead: z.object({ roomId: idSchema, position: z.number().int().min(0) }),
+};
+
+export const messageInputs = {
+  send: z.object({
+    roomId: idSchema,
+    body: messageBodySchema,
+    clientId: clientIdSchema,
+    replyToId: idSchema.optional(),
+  }),
+  edit: z.object({ messageId: idSchema, body: messageBodySchema }),
+  delete: z.object({ messageId: idSchema }),
+  history: z.object({
+    roomId: idSchema,
+    before: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(50),
+  }),
+};
+
+export const liveInputs = {
+  roomEvents: z.object({ roomId: idSchema, lastEventId: eventIdSchema.nullish() }),
+  typing: z.object({ roomId: idSchema }),
+  roomActivity: z.object({ roomId: idSchema }),
+};
+
+export const tokenInputs = {
+  create: z.object({
+    name: z.string().trim().min(1).max(LIMITS.tokenNameMax),
+  }),
+  revoke: z.object({ tokenId: idSchema }),
+};
+
+// ---- outputs that travel as events ----
+
+export const userRefSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+});
+
+export const messageViewSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  position: z.number(),
+  clientId: z.string(),
+  /** Empty once deleted. */
+  body: z.string(),
+  author: userRefSchema,
+  replyTo: z
+    .object({ id: z.string(), author: userRefSchema, body: z.string(), deleted: z.boolean() })
+    .nullable(),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  deletedAt: z.string().nullable(),
+});
+
+export const roomEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('message.created'),
+    position: z.number(),
+    message: messageViewSchema,
+  }),
+  z.object({ type: z.literal('message.edited'), position: z.number(), message: messageViewSchema }),
+  z.object({
+    type: z.literal('message.deleted'),
+    position: z.number(),
+    message: messageViewSchema,
+  }),
+]);
+
+export const activityEventSchema = z.discriminatedUnion('type', [
+  /** Sent first: who of the room's members is online now. */
+  z.object({ type: z.literal('presence.snapshot'), online: z.array(z.string()) }),
+  z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
+  z.object({ type: z.literal('typing'), user: userRefSchema, typing: z.boolean() }),
+]);
+
+export const roomSummarySchema = z.object({
+  id: z.string(),
+  kind: roomKindSchema,
+  /** For a direct room: the other person's display name. */
+  name: z.string(),
+  role: memberRoleSchema,
+  lastPosition: z.number(),
+  lastReadPosition: z.number(),
+  unread: z.number(),
+  memberCount: z.number(),
+  /** For a direct room: the other person. */
+  peer: userRefSchema.extend({ online: z.boolean() }).nullable(),
+  lastMessage: z
+    .object({ author: userRefSchema, body: z.string(), createdAt: z.string() })
+    .nullable(),
+});
+
+export const userEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('room.added'), room: roomSummarySchema }),
+  z.object({ type: z.literal('room.removed'), roomId: z.string() }),
+  /** A room of mine moved on: its unread count may have changed. */
+  z.object({
+    type: z.literal('room.activity'),
+    roomId: z.string(),
+    lastPosition: z.number(),
+    authorId: z.string(),
+  }),
+  /** The other person of one of my direct rooms went online or offline. */
+  z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
+]);
+
+export type UserRef = z.infer<typeof userRefSchema>;
+export type MessageView = z.infer<typeof messageViewSchema>;
+export type RoomEvent = z.infer<typeof roomEventSchema>;
+export type ActivityEvent = z.infer<typeof activityEventSchema>;
+export type RoomSummary = z.infer<typeof roomSummarySchema>;
+export type UserEvent = z.infer<typeof userEventSchema>;
