@@ -1,0 +1,162 @@
+import { LIMITS } from '@parley/api-contract/limits';
+import { type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { plainPreview } from './markdown';
+import type { DisplayMessage } from './rows';
+
+export function Composer({
+  roomName,
+  replyTo,
+  editing,
+  onCancelReply,
+  onCancelEdit,
+  onSend,
+  onSaveEdit,
+  onEditLast,
+  onTyping,
+}: {
+  roomName: string;
+  replyTo: DisplayMessage | null;
+  editing: DisplayMessage | null;
+  onCancelReply: () => void;
+  onCancelEdit: () => void;
+  onSend: (body: string) => void;
+  onSaveEdit: (message: DisplayMessage, body: string) => void;
+  /** ↑ in an empty composer: returns false when there is nothing of mine to edit. */
+  onEditLast: () => boolean;
+  onTyping: () => void;
+}) {
+  const [draft, setDraft] = useState('');
+  const savedDraft = useRef('');
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  // Entering edit mode puts the message in the box; leaving it restores what I was typing.
+  const editingId = editing?.id ?? null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the message being edited
+  useEffect(() => {
+    if (editing) {
+      savedDraft.current = draft;
+      setDraft(editing.body);
+      requestAnimationFrame(() => {
+        const el = ref.current;
+        el?.focus();
+        el?.setSelectionRange(el.value.length, el.value.length);
+      });
+    } else {
+      setDraft(savedDraft.current);
+      savedDraft.current = '';
+    }
+  }, [editingId]);
+
+  useEffect(() => {
+    if (replyTo) ref.current?.focus();
+  }, [replyTo]);
+
+  // Grow with the text, up to a limit.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: measures when the draft changes
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+  }, [draft]);
+
+  const tooLong = draft.length > LIMITS.bodyMax;
+
+  const submit = () => {
+    const body = draft.trim();
+    if (!body || tooLong) return;
+    if (editing) {
+      if (body !== editing.body) onSaveEdit(editing, body);
+      else onCancelEdit();
+      return;
+    }
+    onSend(body);
+    setDraft('');
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      submit();
+    } else if (e.key === 'Escape') {
+      if (editing) {
+        e.preventDefault();
+        onCancelEdit();
+      } else if (replyTo) {
+        e.preventDefault();
+        onCancelReply();
+      }
+    } else if (e.key === 'ArrowUp' && draft === '' && !editing) {
+      if (onEditLast()) e.preventDefault();
+    }
+  };
+
+  return (
+    <div className="composer">
+      {(editing || replyTo) && (
+        <div className="composer-context">
+          {editing ? (
+            <span>
+              <strong>Editing message</strong>
+              <span className="muted"> · Enter to save, Esc to cancel</span>
+            </span>
+          ) : replyTo ? (
+            <span className="composer-reply">
+              Replying to <strong>{replyTo.author.displayName}</strong>
+              <span className="muted"> {plainPreview(replyTo.body, 80)}</span>
+            </span>
+          ) : null}
+          <button
+            type="button"
+            className="icon-btn small"
+            aria-label={editing ? 'Cancel editing' : 'Cancel reply'}
+            onClick={editing ? onCancelEdit : onCancelReply}
+          >
+            ×
+          </button>
+        </div>
+      )}
+      <form
+        className="composer-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <textarea
+          ref={ref}
+          aria-label="Message"
+          placeholder={`Message ${roomName}`}
+          rows={1}
+          value={draft}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            if (e.target.value.trim() && !editing) onTyping();
+          }}
+          onKeyDown={onKeyDown}
+          aria-invalid={tooLong || undefined}
+          enterKeyHint="send"
+        />
+        <button
+          type="submit"
+          className="send-btn"
+          aria-label={editing ? 'Save edit' : 'Send'}
+          disabled={!draft.trim() || tooLong}
+        >
+          {editing ? (
+            'Save'
+          ) : (
+            <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor" />
+            </svg>
+          )}
+        </button>
+      </form>
+      {tooLong && (
+        <p className="field-error small" role="alert">
+          That is {draft.length - LIMITS.bodyMax} characters over the {LIMITS.bodyMax} limit.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { useSyncExternalStore } from 'react';
+
+/** The open room lives in the URL hash (#/room/<id>) so a reload comes back to it. */
+function current(): string | null {
+  const m = /^#\/room\/([\w-]+)$/.exec(location.hash);
+  return m?.[1] ?? null;
+}
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
+}
+
+export function useRoomRoute(): string | null {
+  return useSyncExternalStore(subscribe, current);
+}
+
+export function openRoom(roomId: string | null): void {
+  const next = roomId ? `#/room/${roomId}` : '#/';
+  if (location.hash !== next) location.hash = next;
+}
