@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createDb, type DbHandle, dbOptionsFromEnv, migrate } from '@parley/db';
+import type { WebSocketServer } from 'ws';
 import { type Config, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
 import { createRateLimits } from './http/rate-limits.js';
@@ -29,6 +30,8 @@ export interface RunningApp {
   url: string;
   port: number;
   deps: AppDeps;
+  /** The WebSocket server (tests use it to drop connections). */
+  wss: WebSocketServer;
   /** Graceful stop: refuse new work, ask sockets to reconnect, finish in-flight requests. */
   close(): Promise<void>;
 }
@@ -60,7 +63,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     presence: new PresenceTracker(handle.db, bus, onError),
     typing: new TypingTracker(bus, config.typingTtlMs),
     sockets: new SocketRegistry(bus),
-    limits: createRateLimits(),
+    limits: createRateLimits(config),
   };
   const http = createHttpServer(deps);
   await new Promise<void>((resolve, reject) => {
@@ -95,5 +98,5 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     })();
     return closing;
   };
-  return { url, port, deps, close };
+  return { url, port, deps, wss: http.wss, close };
 }

@@ -59,6 +59,9 @@ export interface Config {
   /** Largest WebSocket frame and HTTP body accepted. */
   maxPayloadBytes: number;
   typingTtlMs: number;
+  /** Sustained message sends per user per second, and the extra burst allowed. */
+  sendRatePerSecond: number;
+  sendBurst: number;
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +117,8 @@ export function loadConfig(
     maxBufferedBytes: 4 * 1024 * 1024,
     maxPayloadBytes: 64 * 1024,
     typingTtlMs: 5_000,
+    sendRatePerSecond: 5,
+    sendBurst: 15,
     ...overrides,
   };
 }

@@ -11,11 +11,15 @@ export interface RateLimits {
   typing: RateLimiterMemory;
 }
 
-export function createRateLimits(): RateLimits {
+export function createRateLimits(config: {
+  sendRatePerSecond: number;
+  sendBurst: number;
+}): RateLimits {
   return {
+    // A bucket of `rate` per second, plus a burst bucket that refills over 10 s.
     send: new BurstyRateLimiter(
-      new RateLimiterMemory({ keyPrefix: 'send', points: 5, duration: 1 }),
-      new RateLimiterMemory({ keyPrefix: 'send-burst', points: 15, duration: 10 }),
+      new RateLimiterMemory({ keyPrefix: 'send', points: config.sendRatePerSecond, duration: 1 }),
+      new RateLimiterMemory({ keyPrefix: 'send-burst', points: config.sendBurst, duration: 10 }),
     ),
     signInUser: new RateLimiterMemory({ keyPrefix: 'signin-user', points: 10, duration: 300 }),
     signInAddress: new RateLimiterMemory({ keyPrefix: 'signin-ip', points: 60, duration: 300 }),

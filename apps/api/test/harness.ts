@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDb } from '@parley/db/testing';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpLink,
+  splitLink,
+  type TRPCClient,
+  wsLink,
+} from '@trpc/client';
+import WebSocket from 'ws';
+import { createApp, type RunningApp } from '../src/app.js';
+import type { Config } from '../src/config.js';
+import type { AppRouter } from '../src/router.js';
+
+export type Client = TRPCClient<AppRouter>;
+
+/** Settings that keep tests quick: short keep-alive and typing windows, generous limits. */
+export const testConfig: Partial<Config> = {
+  port: 0,
+  host: '127.0.0.1',
+  secret: 'test-secret-test-secret-test-secret-000',
+  logLevel: 'silent',
+  webDist: undefined,
+  wsPingMs: 400,
+  wsPongWaitMs: 400,
+  typingTtlMs: 600,
+  sendRatePerSecond: 1000,
+  sendBurst: 1000,
+};
+
+export async function startServer(overrides: Partial<Config> = {}) {
+  const db = await createTestDb();
+  const app = await createApp({ db, config: { ...testConfig, ...overrides }, env: {} });
+  return {
+    db,
+    app,
+    /** Starts a second server on the same database and port (a restart). */
+    restart: async (): Promise<RunningApp> =>
+      createApp({ db, config: { ...testConfig, ...overrides, port: app.port }, env: {} }),
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+export interface Connected {
+  client: Client;
+  ws: ReturnType<typeof createWSClient>;
+  close(): void;
+}
+
+export function connect(url: string, token?: string): Connected {
+  const ws = createWSClient({
+    url: `${url.replace(/^http/, 'ws')}/trpc`,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: token ? { token } : null,
+    retryDelayMs: () => 100,
+    // Open a socket only while a subscription needs one, so "online" means what it says.
+    lazy: { enabled: true, closeMs: 0 },
+  });
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: wsLink({ client: ws }),
+        false: httpLink({
+          url: `${url}/trpc`,
+          headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
+        }),
+      }),
+    ],
+  });
+  return { client, ws, close: () => void ws.close() };
+}
+
+let counter = 0;
+export async function signUp(url: string, name = `user${++counter}${randomUUID().slice(0, 6)}`) {
+  const anon = connect(url);
+  const { user, token } = await anon.client.auth.signUp.mutate({
+    username: name
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .slice(0, 32),
+    password: 'correct horse battery',
+    displayName: name,
+  });
+  anon.close();
+  return { user, token, ...connect(url, token) };
+}
+
+/** Resolves when `predicate` holds, polling; rejects after `timeoutMs` with `what`. */
+export async function waitFor(
+  predicate: () => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const clientId = () => randomUUID();
