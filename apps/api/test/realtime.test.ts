@@ -304,8 +304,8 @@ describe('resources', () => {
     const probe = connect(server.app.url, ben.token);
     for (let batch = 0; batch < 10; batch++) {
       const subs = Array.from({ length: 100 }, () => collect(probe, room.id));
-      await waitFor(() => subs.every((s) => s.started()), 'batch started');
-      expect(bus.listenerCount()).toBeGreaterThan(baseline);
+      // Each live subscription holds at least one bus listener once its generator runs.
+      await waitFor(() => bus.listenerCount() >= baseline + 100, 'batch listening');
       for (const s of subs) s.stop();
     }
     await waitFor(() => bus.listenerCount() === baseline, 'listeners released');
