@@ -1,0 +1,127 @@
+/**
+ * A typed client for Parley's API: HTTP for queries and mutations, one WebSocket for
+ * subscriptions. Runs in browsers and in Node (pass the `ws` package's WebSocket there).
+ */
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  splitLink,
+  type TRPCClient,
+  wsLink,
+} from '@trpc/client';
+import type { AppRouter } from './types.js';
+
+/** The close code the server uses when the credentials behind a socket were revoked. */
+export const CLOSE_REVOKED = 4401;
+
+/**
+ * Any WebSocket class: the browser's, Node 22's global one, or the `ws` package's
+ * (`import WebSocket from 'ws'`).
+ */
+export type WebSocketConstructor = abstract new (
+  url: string,
+  protocols?: string | string[],
+) => object;
+
+export interface ParleyClientOptions {
+  /**
+   * The server's address, e.g. `https://chat.example.com`. The API lives at `/trpc` under it
+   * (a URL that already ends in `/trpc` is fine too); the WebSocket uses `ws:`/`wss:`.
+   */
+  url: string;
+  /**
+   * A bot token (`pat_…`, from `tokens.create`) or a session token (from `auth.signIn`).
+   * Sent as `Authorization: Bearer …` over HTTP and as `connectionParams.token` over the
+   * WebSocket. Leave it out to call only public procedures (`auth.signUp`, `auth.signIn`).
+   */
+  token?: string | null;
+  /** The WebSocket class to use. Defaults to the global `WebSocket` (browsers, Node 22+). */
+  WebSocket?: WebSocketConstructor;
+  /**
+   * Milliseconds to wait before reconnect attempt `attempt` (0, 1, 2, …). The default backs
+   * off exponentially with jitter, from ~0.5 s up to 30 s.
+   */
+  retryDelayMs?: (attempt: number) => number;
+  /**
+   * Called once when the server closes the socket because the token was revoked. The client
+   * then stops reconnecting and its subscriptions complete; HTTP calls fail with UNAUTHORIZED.
+   */
+  onRevoked?: () => void;
+  /** Called whenever the WebSocket opens (first connect and every reconnect). */
+  onOpen?: () => void;
+  /** Called whenever the WebSocket closes, with its close code if there is one. */
+  onClose?: (code: number | undefined) => void;
+  /** Close the WebSocket after this many ms without subscriptions or requests (10 s). */
+  idleCloseMs?: number;
+}
+
+export interface ParleyClient {
+  /** The typed API: `api.messages.send.mutate(…)`, `api.live.roomEvents.subscribe(…)`, … */
+  api: TRPCClient<AppRouter>;
+  /** Ends every subscription and closes the WebSocket. Pending HTTP calls still settle. */
+  close(): Promise<void>;
+}
+
+/** Exponential back-off with jitter: ~0.5 s, 1 s, 2 s, … capped at 30 s. */
+export function defaultRetryDelayMs(attempt: number): number {
+  const ceiling = Math.min(30_000, 500 * 2 ** attempt);
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+function endpoints(url: string): { http: string; ws: string } {
+  const base = new URL(url);
+  const path = base.pathname.replace(/\/+$/, '').replace(/\/trpc$/, '');
+  const http = `${base.origin}${path}/trpc`;
+  const ws = http.replace(/^http(s?):/, 'ws$1:');
+  return { http, ws };
+}
+
+/**
+ * Creates a client for a Parley server. Queries and mutations go over HTTP (batched);
+ * subscriptions share one WebSocket, opened on the first subscription. When the socket drops
+ * (a server restart, a network change) it reconnects with back-off and resubscribes, and a
+ * subscription of tracked events (`live.roomEvents`) resumes after the last event it delivered,
+ * so nothing is missed or repeated.
+ *
+ * ```ts
+ * import WebSocket from 'ws';
+ * const { api, close } = createParleyClient({ url, token, WebSocket });
+ * const me = await api.auth.me.query();
+ * ```
+ */
+export function createParleyClient(options: ParleyClientOptions): ParleyClient {
+  const { http, ws } = endpoints(options.url);
+  const token = options.token ?? null;
+  let revoked = false;
+  const wsClient = createWSClient({
+    url: ws,
+    // The DOM's WebSocket type is narrower than what works here; `ws` is API-compatible.
+    WebSocket: options.WebSocket as typeof globalThis.WebSocket | undefined,
+    connectionParams: token ? { token } : undefined,
+    retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
+    lazy: { enabled: true, closeMs: options.idleCloseMs ?? 10_000 },
+    onOpen: options.onOpen,
+    onClose: (cause) => {
+      options.onClose?.(cause?.code);
+      if (cause?.code === CLOSE_REVOKED && !revoked) {
+        revoked = true;
+        void wsClient.close();
+        options.onRevoked?.();
+      }
+    },
+  });
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: wsLink<AppRouter>({ client: wsClient }),
+        false: httpBatchLink<AppRouter>({
+          url: http,
+          headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
+        }),
+      }),
+    ],
+  });
+  return { api, close: () => wsClient.close() };
+}
