@@ -53,15 +53,15 @@ async function existingSend(
 
 /**
  * Sends a message, idempotently on (author, clientId): a retry, even a concurrent one, gets
- * the first message back and creates nothing.
+ * the first message back and creates nothing. Retries are rare, so there is no look-up
+ * before the write: the unique index detects them, and the transaction (with the position
+ * it took) is rolled back.
  */
 export async function sendMessage(
   deps: MessageDeps,
   authorId: string,
   input: z.output<typeof messageInputs.send>,
 ): Promise<Result<MessageView>> {
-  const previous = await existingSend(deps, authorId, input);
-  if (previous) return previous;
   const access = await requireMember(deps.db, input.roomId, authorId);
   if (!access.ok) return access;
   if (input.replyToId) {
