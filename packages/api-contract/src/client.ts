@@ -8,6 +8,7 @@ import {
   httpBatchLink,
   splitLink,
   type TRPCClient,
+  type WebSocketClientOptions,
   wsLink,
 } from '@trpc/client';
 import type { AppRouter } from './types.js';
@@ -96,8 +97,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   let revoked = false;
   const wsClient = createWSClient({
     url: ws,
-    // The DOM's WebSocket type is narrower than what works here; `ws` is API-compatible.
-    WebSocket: options.WebSocket as typeof globalThis.WebSocket | undefined,
+    // tRPC types this as the DOM's WebSocket class; `ws`'s class works the same at run time.
+    WebSocket: options.WebSocket as WebSocketClientOptions['WebSocket'],
     connectionParams: token ? { token } : undefined,
     retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
     lazy: { enabled: true, closeMs: options.idleCloseMs ?? 10_000 },
