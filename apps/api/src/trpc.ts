@@ -2,7 +2,31 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.js';
 import { overLimit } from './http/rate-limits.js';
 
-const t = initTRPC.context<Context>().create();
+/** The issues of a failed input validation (a zod error), as `{ path, message }`. */
+function validationIssues(cause: unknown): Array<{ path: string; message: string }> | null {
+  if (!(cause instanceof Error) || !('issues' in cause) || !Array.isArray(cause.issues))
+    return null;
+  return cause.issues.map((issue: { path?: PropertyKey[]; message?: string }) => ({
+    path: (issue.path ?? []).map(String).join('.'),
+    message: issue.message ?? 'Invalid input.',
+  }));
+}
+
+const t = initTRPC.context<Context>().create({
+  // Subscriptions go over WebSocket only, where the socket registry can end them when a
+  // session is revoked and the slow-consumer watchdog applies; HTTP is queries and mutations.
+  sse: { enabled: false },
+  // Validation failures read as sentences ("A message cannot be empty."), not a JSON dump of
+  // zod issues; the issues stay available, by field, in `data.issues`.
+  errorFormatter({ shape, error }) {
+    const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
+    if (!issues) return shape;
+    const message = issues
+      .map((i) => (/[.!?]$/.test(i.message) ? i.message : `${i.path || 'input'}: ${i.message}.`))
+      .join(' ');
+    return { ...shape, message, data: { ...shape.data, issues } };
+  },
+});
 
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;

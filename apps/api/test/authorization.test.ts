@@ -1,0 +1,546 @@
+/**
+ * Authorization matrix (issue 3): every procedure of the router × every kind of caller gives
+ * the documented result, over real HTTP and WebSocket against a real server and database.
+ *
+ * Callers:
+ * - anonymous: no credentials;
+ * - outsider: signed in, in none of the fixture rooms;
+ * - member: a plain member of the rooms (one of the two people of the DM);
+ * - admin: created the rooms, so their admin (in the DM: the other person, a plain member);
+ * - bot: a bot token of the member, which acts as the member except for managing tokens.
+ *
+ * The table is keyed by procedure path and checked against `appRouter._def.procedures`, so a
+ * new procedure without a row fails this test.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TRPCUntypedClient } from '@trpc/client';
+import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendMessage } from '../src/messages/service.js';
+import { appRouter } from '../src/router.js';
+import {
+  errorCode,
+  errorMessage,
+  failure,
+  firstEmission,
+  type HttpClient,
+  httpClient,
+  outcome,
+  PASSWORD,
+  type Server,
+  type SignedUp,
+  sessionToken,
+  signUp,
+  startServer,
+  untypedHttpClient,
+  type WsClient,
+  wsClient,
+} from './support/security-harness.js';
+
+const CALLERS = ['anonymous', 'outsider', 'member', 'admin', 'bot'] as const;
+type Who = (typeof CALLERS)[number];
+type Person = Exclude<Who, 'anonymous' | 'bot'>;
+type RoomKey = 'pub' | 'priv' | 'dm';
+type Expected = Record<Who, string>;
+
+interface Scenario {
+  name: string;
+  /** The input for one call by `who` (may prepare fresh state for it). */
+  input: (who: Who) => unknown;
+  expect: Expected;
+  /** Credentials to use instead of the caller's own (e.g. a session signOut may end). */
+  token?: (who: Who) => Promise<string | null>;
+  /** Subscriptions that only speak when something happens: makes something happen. */
+  poke?: (who: Who) => Promise<unknown>;
+}
+
+/** Expected outcomes in CALLERS order: anonymous, outsider, member, admin, bot. */
+function row(
+  anonymous: string,
+  outsider: string,
+  member: string,
+  admin: string,
+  bot: string,
+): Expected {
+  return { anonymous, outsider, member, admin, bot };
+}
+
+const U = 'UNAUTHORIZED';
+const F = 'FORBIDDEN';
+const NF = 'NOT_FOUND';
+const BR = 'BAD_REQUEST';
+const allSignedIn = (result: string) => row(U, result, result, result, result);
+/** A read or post in an existing room: only its members; outsiders learn nothing. */
+const membersOnly: Record<RoomKey | 'missing', Expected> = {
+  pub: row(U, F, 'ok', 'ok', 'ok'),
+  priv: row(U, NF, 'ok', 'ok', 'ok'),
+  dm: row(U, NF, 'ok', 'ok', 'ok'),
+  missing: row(U, NF, NF, NF, NF),
+};
+
+// ---- fixture, built in beforeAll ----
+
+let server: Server;
+let people: Record<Person, SignedUp>;
+let tokens: Record<Who, string | null>;
+let http: Record<Who, TRPCUntypedClient<AnyTRPCRouter>>;
+let typed: Record<Person, HttpClient>;
+let ws: Record<Who, WsClient>;
+const rooms = {} as Record<RoomKey, string>;
+let counter = 0;
+const unique = (prefix: string) => `${prefix}${++counter}`;
+
+/** The user a caller acts as (the bot acts as the member). */
+function userOf(who: Who): SignedUp | null {
+  if (who === 'anonymous') return null;
+  return people[who === 'bot' ? 'member' : who];
+}
+
+/** A new room of the admin's with the member in it. */
+async function freshRoom(kind: 'public' | 'private'): Promise<string> {
+  const room = await typed.admin.rooms.create.mutate({ name: unique('room '), visibility: kind });
+  if (kind === 'public') await typed.member.rooms.join.mutate({ roomId: room.id });
+  else await typed.admin.rooms.invite.mutate({ roomId: room.id, username: people.member.username });
+  return room.id;
+}
+
+/** Seeds a message through the service (fixtures must not spend the send rate limit). */
+async function seedMessage(author: Person, roomId: string): Promise<string> {
+  const result = await sendMessage(server.app.deps, people[author].id, {
+    roomId,
+    body: `seed ${unique('')}`,
+    clientId: unique('seed-'),
+  });
+  if (!result.ok) throw new Error(`seeding failed: ${result.message}`);
+  return result.value.id;
+}
+
+/** A fresh room for each call, of a kind, or one of the shared fixture rooms. */
+const roomIn =
+  (key: RoomKey, fresh = false) =>
+  async () =>
+    fresh && key !== 'dm' ? freshRoom(key === 'pub' ? 'public' : 'private') : rooms[key];
+
+/** Standard scenarios for `{ roomId }` procedures. */
+function perRoom(extra: (roomId: string) => Record<string, unknown> = () => ({}), fresh = false) {
+  return (['pub', 'priv', 'dm', 'missing'] as const).map(
+    (key): Scenario => ({
+      name: key === 'missing' ? 'a room that does not exist' : `${key} room`,
+      input: async () => {
+        const roomId = key === 'missing' ? randomUUID() : await roomIn(key, fresh)();
+        return { roomId, ...extra(roomId) };
+      },
+      expect: membersOnly[key],
+    }),
+  );
+}
+
+const messageIds: Partial<Record<RoomKey, string>> = {};
+
+const matrix: Record<string, Scenario[]> = {
+  'auth.signUp': [
+    {
+      name: 'a new username',
+      input: (who) => ({ username: unique(`new_${who}_`), password: PASSWORD }),
+      expect: row('ok', 'ok', 'ok', 'ok', 'ok'),
+    },
+  ],
+  'auth.signIn': [
+    {
+      name: 'right password',
+      input: () => ({ username: people.member.username, password: PASSWORD }),
+      expect: row('ok', 'ok', 'ok', 'ok', 'ok'),
+    },
+    {
+      name: 'wrong password',
+      input: () => ({ username: people.admin.username, password: 'not the password' }),
+      expect: row(U, U, U, U, U),
+    },
+  ],
+  'auth.signOut': [
+    {
+      name: 'ends its own session',
+      // A session of its own for each call, so the caller's main session lives on.
+      token: async (who) => {
+        const user = userOf(who);
+        if (!user || who === 'bot') return tokens[who];
+        return (await sessionToken(server.db, user.id)).token;
+      },
+      input: () => undefined,
+      expect: allSignedIn('ok'),
+    },
+  ],
+  'auth.me': [
+    { name: 'who am I', input: () => undefined, expect: row('ok', 'ok', 'ok', 'ok', 'ok') },
+  ],
+
+  'rooms.create': [
+    {
+      name: 'a private room',
+      input: () => ({ name: unique('created '), visibility: 'private' }),
+      expect: allSignedIn('ok'),
+    },
+  ],
+  'rooms.list': [{ name: 'my rooms', input: () => undefined, expect: allSignedIn('ok') }],
+  'rooms.browse': [{ name: 'public rooms', input: () => ({}), expect: allSignedIn('ok') }],
+  'rooms.join': [
+    {
+      name: 'a public room (fresh)',
+      input: async () => ({ roomId: await freshRoom('public') }),
+      expect: row(U, 'ok', 'ok', 'ok', 'ok'),
+    },
+    { name: 'private room', input: () => ({ roomId: rooms.priv }), expect: membersOnly.priv },
+    { name: 'dm', input: () => ({ roomId: rooms.dm }), expect: membersOnly.dm },
+    {
+      name: 'a room that does not exist',
+      input: () => ({ roomId: randomUUID() }),
+      expect: membersOnly.missing,
+    },
+  ],
+  'rooms.leave': [
+    {
+      name: 'public room (fresh)',
+      input: async () => ({ roomId: await freshRoom('public') }),
+      expect: membersOnly.pub,
+    },
+    {
+      name: 'private room (fresh)',
+      input: async () => ({ roomId: await freshRoom('private') }),
+      expect: membersOnly.priv,
+    },
+    {
+      name: 'a dm cannot be left',
+      input: () => ({ roomId: rooms.dm }),
+      expect: row(U, NF, BR, BR, BR),
+    },
+    {
+      name: 'a room that does not exist',
+      input: () => ({ roomId: randomUUID() }),
+      expect: membersOnly.missing,
+    },
+  ],
+  'rooms.invite': [
+    {
+      name: 'the outsider into a public room (fresh): any member',
+      input: async () => ({
+        roomId: await freshRoom('public'),
+        username: people.outsider.username,
+      }),
+      expect: row(U, F, 'ok', 'ok', 'ok'),
+    },
+    {
+      name: 'the outsider into a private room (fresh): admins only',
+      input: async () => ({
+        roomId: await freshRoom('private'),
+        username: people.outsider.username,
+      }),
+      expect: row(U, NF, F, 'ok', F),
+    },
+    {
+      name: 'the outsider into a dm',
+      input: () => ({ roomId: rooms.dm, username: people.outsider.username }),
+      expect: row(U, NF, BR, BR, BR),
+    },
+    {
+      name: 'a room that does not exist',
+      input: () => ({ roomId: randomUUID(), username: people.outsider.username }),
+      expect: membersOnly.missing,
+    },
+  ],
+  'rooms.openDirect': [
+    {
+      name: 'with the admin',
+      input: () => ({ username: people.admin.username }),
+      expect: row(U, 'ok', 'ok', BR, 'ok'),
+    },
+    {
+      name: 'with no one',
+      input: () => ({ username: 'nobody_by_that_name' }),
+      expect: row(U, NF, NF, NF, NF),
+    },
+  ],
+  'rooms.members': perRoom(),
+  'rooms.markRead': perRoom(() => ({ position: 1 })),
+
+  'messages.send': perRoom(() => ({ body: 'hello', clientId: unique('send-') })),
+  'messages.edit': [
+    ...(['pub', 'priv', 'dm'] as const).map(
+      (key): Scenario => ({
+        name: `the member's message in the ${key} room: author only`,
+        input: (who) => ({ messageId: messageIds[key], body: `edited by ${who} ${unique('')}` }),
+        // Outsiders get NOT_FOUND for any message of a room they are not in.
+        expect: row(U, NF, 'ok', F, 'ok'),
+      }),
+    ),
+    {
+      name: 'a message that does not exist',
+      input: () => ({ messageId: randomUUID(), body: 'edited' }),
+      expect: row(U, NF, NF, NF, NF),
+    },
+  ],
+  'messages.delete': [
+    {
+      name: "the member's message in the pub room (fresh): author or admin",
+      input: async () => ({ messageId: await seedMessage('member', rooms.pub) }),
+      expect: row(U, NF, 'ok', 'ok', 'ok'),
+    },
+    {
+      name: "the member's message in the priv room (fresh): author or admin",
+      input: async () => ({ messageId: await seedMessage('member', rooms.priv) }),
+      expect: row(U, NF, 'ok', 'ok', 'ok'),
+    },
+    {
+      name: "the admin's message in the priv room (fresh): not another member",
+      input: async () => ({ messageId: await seedMessage('admin', rooms.priv) }),
+      expect: row(U, NF, F, 'ok', F),
+    },
+    {
+      name: "the member's message in the dm (fresh): a dm has no admin",
+      input: async () => ({ messageId: await seedMessage('member', rooms.dm) }),
+      expect: row(U, NF, 'ok', F, 'ok'),
+    },
+    {
+      name: 'a message that does not exist',
+      input: () => ({ messageId: randomUUID() }),
+      expect: row(U, NF, NF, NF, NF),
+    },
+  ],
+  'messages.history': perRoom(),
+
+  // Rooms have messages, so a replay from position 0 speaks at once when allowed.
+  'live.roomEvents': perRoom(() => ({ lastEventId: '0' })),
+  'live.typing': perRoom(),
+  'live.roomActivity': perRoom(),
+  'live.userEvents': [
+    {
+      name: 'my own stream (poked by creating a room)',
+      input: () => undefined,
+      poke: (who) =>
+        http[who].mutation('rooms.create', { name: unique('poke '), visibility: 'private' }),
+      expect: allSignedIn('ok'),
+    },
+  ],
+
+  'tokens.create': [
+    { name: 'a bot token', input: () => ({ name: 'a bot' }), expect: row(U, 'ok', 'ok', 'ok', F) },
+  ],
+  'tokens.list': [
+    { name: 'my tokens', input: () => undefined, expect: row(U, 'ok', 'ok', 'ok', F) },
+  ],
+  'tokens.revoke': [
+    {
+      name: 'my own token (fresh)',
+      input: async (who) => {
+        const owner = who === 'bot' ? 'member' : who;
+        if (owner === 'anonymous') return { tokenId: randomUUID() };
+        const created = await typed[owner].tokens.create.mutate({ name: unique('revoke me ') });
+        return { tokenId: created.token.id };
+      },
+      expect: row(U, 'ok', 'ok', 'ok', F),
+    },
+    {
+      name: "the member's token (fresh)",
+      input: async () => {
+        const created = await typed.member.tokens.create.mutate({ name: unique('theirs ') });
+        return { tokenId: created.token.id };
+      },
+      expect: row(U, NF, 'ok', NF, F),
+    },
+  ],
+};
+
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
+
+async function call(path: string, scenario: Scenario, who: Who): Promise<string> {
+  const procedure = procedures[path];
+  if (!procedure) throw new Error(`no procedure ${path}`);
+  const input = await scenario.input(who);
+  const token = scenario.token ? await scenario.token(who) : tokens[who];
+  const client = token === tokens[who] ? http[who] : untypedHttpClient(server, token);
+  switch (procedure._def.type) {
+    case 'query':
+      return outcome(client.query(path, input));
+    case 'mutation':
+      return outcome(client.mutation(path, input));
+    case 'subscription': {
+      const poke = scenario.poke;
+      return firstEmission(ws[who].client, path, input, poke ? () => poke(who) : undefined);
+    }
+  }
+}
+
+describe('authorization matrix', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    const [outsider, member, admin] = await Promise.all([
+      signUp(server, 'outsider'),
+      signUp(server, 'member'),
+      signUp(server, 'admin'),
+    ]);
+    people = { outsider, member, admin };
+    typed = {
+      outsider: httpClient(server, outsider.token),
+      member: httpClient(server, member.token),
+      admin: httpClient(server, admin.token),
+    };
+    const bot = await typed.member.tokens.create.mutate({ name: 'member bot' });
+    tokens = {
+      anonymous: null,
+      outsider: outsider.token,
+      member: member.token,
+      admin: admin.token,
+      bot: bot.secret,
+    };
+    http = {} as typeof http;
+    ws = {} as typeof ws;
+    for (const who of CALLERS) {
+      http[who] = untypedHttpClient(server, tokens[who]);
+      ws[who] = wsClient(server, tokens[who]);
+    }
+    rooms.pub = await freshRoom('public');
+    rooms.priv = await freshRoom('private');
+    rooms.dm = (await typed.admin.rooms.openDirect.mutate({ username: member.username })).id;
+    for (const key of ['pub', 'priv', 'dm'] as const) {
+      await seedMessage('admin', rooms[key]);
+      messageIds[key] = await seedMessage('member', rooms[key]);
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(Object.values(ws ?? {}).map((client) => client.close()));
+    await server?.close();
+  });
+
+  it('has a row for every procedure of the router, and none for one that is gone', () => {
+    expect(Object.keys(matrix).sort()).toEqual(Object.keys(procedures).sort());
+    for (const [path, scenarios] of Object.entries(matrix)) {
+      expect(scenarios.length, path).toBeGreaterThan(0);
+    }
+  });
+
+  for (const path of Object.keys(matrix)) {
+    it(`${path}: every caller gets the documented result`, async () => {
+      if (!procedures[path]) throw new Error(`${path} has a row but is not in the router`);
+      const expected: Record<string, Expected> = {};
+      const actual: Record<string, Expected> = {};
+      for (const scenario of matrix[path] ?? []) {
+        const results = {} as Expected;
+        for (const who of CALLERS) results[who] = await call(path, scenario, who);
+        expected[scenario.name] = scenario.expect;
+        actual[scenario.name] = results;
+      }
+      expect(actual).toEqual(expected);
+    });
+  }
+
+  it('tells an outsider exactly the same about a private room, a dm and no room at all', async () => {
+    const asOutsider = http.outsider;
+    const reads = [
+      (roomId: string) => asOutsider.query('rooms.members', { roomId }),
+      (roomId: string) => asOutsider.query('messages.history', { roomId }),
+      (roomId: string) =>
+        asOutsider.mutation('messages.send', { roomId, body: 'hi', clientId: unique('x-') }),
+      (roomId: string) => asOutsider.mutation('rooms.join', { roomId }),
+      (roomId: string) => asOutsider.mutation('rooms.invite', { roomId, username: 'member' }),
+    ];
+    for (const read of reads) {
+      const answers = await Promise.all(
+        [rooms.priv, rooms.dm, randomUUID()].map(async (roomId) => {
+          const error = await failure(read(roomId));
+          return { code: errorCode(error), message: errorMessage(error) };
+        }),
+      );
+      expect(answers[0]).toEqual(answers[2]);
+      expect(answers[1]).toEqual(answers[2]);
+    }
+    // Nor do the private room and the dm show up anywhere the outsider can look.
+    const browsed = await typed.outsider.rooms.browse.query({});
+    expect(browsed.map((r) => r.id)).not.toContain(rooms.priv);
+    expect(browsed.map((r) => r.id)).not.toContain(rooms.dm);
+    const listed = await typed.outsider.rooms.list.query();
+    expect(listed.map((r) => r.id)).not.toContain(rooms.priv);
+  });
+
+  it('signOut ends the session: its token no longer works', async () => {
+    const { token } = await sessionToken(server.db, people.outsider.id);
+    const client = httpClient(server, token);
+    expect((await client.auth.me.query())?.id).toBe(people.outsider.id);
+    await client.auth.signOut.mutate();
+    expect(await client.auth.me.query()).toBeNull();
+    expect(await outcome(client.rooms.list.query())).toBe(U);
+  });
+
+  it('serves subscriptions over WebSocket only, where revoking a session can end them', async () => {
+    for (const path of Object.keys(procedures)) {
+      if (procedures[path]?._def.type !== 'subscription') continue;
+      const input = encodeURIComponent(JSON.stringify({ roomId: rooms.pub }));
+      const response = await fetch(`${server.url}/trpc/${path}?input=${input}`, {
+        headers: { Authorization: `Bearer ${tokens.member}`, Accept: 'text/event-stream' },
+        signal: AbortSignal.timeout(5_000),
+      });
+      // Refused at once: the response ends (rather than streaming until the timeout).
+      expect(await response.text(), path).toContain('METHOD_NOT_SUPPORTED');
+    }
+  });
+
+  it('leaving a room ends its subscriptions', async () => {
+    const roomId = await freshRoom('public');
+    const client = wsClient(server, tokens.member);
+    const events: string[] = [];
+    let ended = false;
+    await new Promise<void>((resolve, reject) => {
+      client.client.subscription(
+        'live.roomEvents',
+        { roomId },
+        {
+          onStarted: () => resolve(),
+          onData: () => events.push('data'),
+          onError: reject,
+          onComplete: () => {
+            ended = true;
+          },
+        },
+      );
+    });
+    await seedMessage('admin', roomId);
+    await expect.poll(() => events.length).toBe(1);
+    await typed.member.rooms.leave.mutate({ roomId });
+    await expect.poll(() => ended).toBe(true);
+    await seedMessage('admin', roomId);
+    expect(await outcome(typed.member.messages.history.query({ roomId }))).toBe(F);
+    expect(events).toEqual(['data']);
+    await client.close();
+  });
+
+  it('a reply cannot reach into a room the sender is not in', async () => {
+    const own = await freshRoom('public');
+    await typed.outsider.rooms.join.mutate({ roomId: own });
+    const secret = messageIds.priv;
+    const intoPrivate = await failure(
+      typed.outsider.messages.send.mutate({
+        roomId: own,
+        body: 'hi',
+        clientId: unique('reply-'),
+        replyToId: secret,
+      }),
+    );
+    const intoNothing = await failure(
+      typed.outsider.messages.send.mutate({
+        roomId: own,
+        body: 'hi',
+        clientId: unique('reply-'),
+        replyToId: randomUUID(),
+      }),
+    );
+    expect(errorCode(intoPrivate)).toBe(BR);
+    expect(errorMessage(intoPrivate)).toBe(errorMessage(intoNothing));
+  });
+
+  it('a revoked bot token stops working', async () => {
+    const created = await typed.admin.tokens.create.mutate({ name: 'short-lived' });
+    const bot = httpClient(server, created.secret);
+    expect((await bot.auth.me.query())?.id).toBe(people.admin.id);
+    await typed.admin.tokens.revoke.mutate({ tokenId: created.token.id });
+    expect(await outcome(bot.rooms.list.query())).toBe(U);
+  });
+});
