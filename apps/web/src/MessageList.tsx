@@ -151,7 +151,7 @@ export function MessageList({
         role="log"
         aria-live="polite"
         aria-relevant="additions"
-        aria-label={`Messages in ${roomName}`}
+        aria-label={`Conversation in ${roomName}`}
         tabIndex={0}
         onScroll={onScroll}
       >

@@ -22,7 +22,11 @@ export function Modal({
       ref={ref}
       className="modal"
       aria-labelledby={titleId}
-      onClose={onClose}
+      // A close we did not ask for (Escape, form method=dialog). Ignore the one StrictMode's
+      // effect replay causes: by the time it fires the dialog is open again.
+      onClose={() => {
+        if (!ref.current?.open) onClose();
+      }}
       onClick={(e) => {
         if (e.target === ref.current) onClose();
       }}

@@ -8,7 +8,8 @@ import './styles.css';
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: false },
-    mutations: { retry: false },
+    // A send that cannot reach the server fails at once (and offers Retry) instead of waiting.
+    mutations: { retry: false, networkMode: 'always' },
   },
 });
 

@@ -1,0 +1,235 @@
+/**
+ * Parley in a real browser: two people in two browser contexts against a production-mode
+ * server on a fresh database.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  browserSkipReason,
+  buildWeb,
+  launchChromium,
+  startServer,
+  type TestServer,
+} from './support';
+
+const skip = browserSkipReason();
+if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
+
+const WAIT = { timeout: 15_000 };
+
+async function signUp(page: Page, url: string, username: string, displayName: string) {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Display name (optional)').fill(displayName);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor(WAIT);
+}
+
+const log = (page: Page) => page.getByRole('log');
+const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+const messageWith = (page: Page, text: string | RegExp) =>
+  log(page).locator('article.msg').filter({ hasText: text });
+
+/** The bodies of the messages in view, in order. */
+async function bodies(page: Page): Promise<string[]> {
+  return log(page).locator('article.msg .body').allInnerTexts();
+}
+
+async function send(page: Page, text: string) {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+async function settled(page: Page) {
+  await expect
+    .poll(() => log(page).locator('article.msg.sending, article.msg.failed').count(), WAIT)
+    .toBe(0);
+}
+
+describe.skipIf(skip !== null)('web app in Chromium', () => {
+  let web: Awaited<ReturnType<typeof buildWeb>>;
+  let server: TestServer;
+  let browser: Browser;
+  let ctxA: BrowserContext;
+  let ctxB: BrowserContext;
+  let a: Page;
+  let b: Page;
+
+  beforeAll(async () => {
+    web = await buildWeb();
+    server = await startServer(web.dir);
+    browser = await launchChromium();
+    ctxA = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    ctxB = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    a = await ctxA.newPage();
+    b = await ctxB.newPage();
+    for (const ctx of [ctxA, ctxB]) ctx.setDefaultTimeout(15_000);
+    for (const page of [a, b]) {
+      page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
+    }
+  });
+
+  // One story, step by step: after a failed step the rest would only fail noisily.
+  let broken = false;
+  beforeEach((ctx) => {
+    if (broken) ctx.skip();
+  });
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') broken = true;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    web?.cleanup();
+  });
+
+  it('shows sign-up errors next to the field', async () => {
+    await a.goto(server.url);
+    await a.getByRole('button', { name: 'Create an account' }).click();
+    await a.getByLabel('Username').fill('a!');
+    await a.getByLabel('Password').fill('short');
+    await a.getByRole('button', { name: 'Create account' }).click();
+    const username = a.getByLabel('Username');
+    await expect.poll(() => username.getAttribute('aria-invalid')).toBe('true');
+    const described = await username.getAttribute('aria-describedby');
+    expect(await a.locator(`[id="${described}"]`).innerText()).toMatch(/letters, digits and _/);
+    expect(await a.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('two people sign up; A creates a room and invites B', async () => {
+    await signUp(a, server.url, 'ana', 'Ana');
+    await signUp(b, server.url, 'ben', 'Ben');
+
+    await a.getByRole('button', { name: 'Create a room' }).first().click();
+    await a.getByLabel('Room name').fill('launch');
+    await a.getByLabel(/Private/).check();
+    await a.getByRole('button', { name: 'Create room' }).click();
+    await composer(a).waitFor(WAIT);
+    await a.getByRole('button', { name: 'Invite' }).click();
+    await a.getByLabel('Username to invite').fill('ben');
+    await a.getByRole('dialog').getByRole('button', { name: 'Invite' }).click();
+    await a.getByText('@ben can now see #launch.').waitFor(WAIT);
+    await a.getByRole('button', { name: 'Done' }).click();
+
+    // B's sidebar learns about the room live, no reload.
+    await b.getByRole('link', { name: /^launch/ }).click(WAIT);
+    await composer(b).waitFor(WAIT);
+    await b.getByRole('heading', { name: 'launch' }).waitFor(WAIT);
+  });
+
+  it('typing shows on the other side; messages and replies arrive live', async () => {
+    await composer(a).pressSequentially('Hello', { delay: 20 });
+    await b.getByText('Ana is typing…').waitFor(WAIT);
+
+    await composer(a).press('Enter');
+    await messageWith(b, 'Hello').waitFor(WAIT);
+
+    const hello = messageWith(b, 'Hello');
+    await hello.hover();
+    await hello.getByRole('button', { name: 'Reply' }).click();
+    await b.getByText('Replying to').waitFor();
+    await send(b, 'Hi Ana, **good** to be here');
+
+    const reply = messageWith(a, 'good to be here');
+    await reply.waitFor(WAIT);
+    // The reply shows what it answers, and the markdown rendered as an element.
+    expect(await reply.locator('.reply-quote').innerText()).toMatch(/Ana\s*Hello/);
+    expect(await reply.locator('.body strong').innerText()).toBe('good');
+    await settled(b);
+    expect(await bodies(b)).toEqual(['Hello', 'Hi Ana, good to be here']);
+  });
+
+  it('A edits (↑) then deletes; B sees both', async () => {
+    await send(a, 'Shipping on Fridy');
+    await messageWith(b, 'Shipping on Fridy').waitFor(WAIT);
+    await settled(a);
+
+    // ↑ in the empty composer edits my last message.
+    await composer(a).press('ArrowUp');
+    await a.getByText('Editing message').waitFor();
+    expect(await composer(a).inputValue()).toBe('Shipping on Fridy');
+    await composer(a).fill('Shipping on Friday');
+    await composer(a).press('Enter');
+    const edited = messageWith(b, 'Shipping on Friday');
+    await edited.waitFor(WAIT);
+    await edited.getByText('(edited)').waitFor(WAIT);
+
+    const mine = messageWith(a, 'Shipping on Friday');
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Delete' }).click();
+    await mine.getByRole('button', { name: 'Confirm delete' }).click();
+    await messageWith(b, 'This message was deleted.').waitFor(WAIT);
+    expect(await messageWith(b, 'Shipping on Friday').count()).toBe(0);
+  });
+
+  it('B goes offline while A sends 5; back online B has each exactly once, in order', async () => {
+    await ctxB.setOffline(true);
+    await b.getByText(/Reconnecting…/).waitFor(WAIT);
+
+    const batch = [1, 2, 3, 4, 5].map((n) => `Catch-up ${n}`);
+    for (const text of batch) await send(a, text);
+    await settled(a);
+    expect((await bodies(a)).filter((t) => t.startsWith('Catch-up'))).toEqual(batch);
+    // The server has all five; B, offline, has none of them.
+    expect((await bodies(b)).filter((t) => t.startsWith('Catch-up'))).toEqual([]);
+
+    await ctxB.setOffline(false);
+    await messageWith(b, 'Catch-up 5').waitFor(WAIT);
+    await expect
+      .poll(async () => (await bodies(b)).filter((t) => t.startsWith('Catch-up')), WAIT)
+      .toEqual(batch);
+    await b.getByText(/Reconnecting…/).waitFor({ state: 'hidden', ...WAIT });
+
+    // Live again afterwards, and still nothing doubled.
+    await send(a, 'Back in sync?');
+    await messageWith(b, 'Back in sync?').waitFor(WAIT);
+    const all = await bodies(b);
+    expect(all.filter((t) => t.startsWith('Catch-up'))).toEqual(batch);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('a send that fails shows Retry, and retrying sends it once', async () => {
+    await ctxA.setOffline(true);
+    await send(a, 'Sent from a tunnel');
+    const failed = messageWith(a, 'Sent from a tunnel');
+    await failed.getByRole('button', { name: 'Retry' }).waitFor(WAIT);
+    expect(await failed.getAttribute('class')).toMatch(/failed/);
+    await ctxA.setOffline(false);
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await settled(a);
+    await messageWith(b, 'Sent from a tunnel').waitFor(WAIT);
+    expect((await bodies(b)).filter((t) => t === 'Sent from a tunnel')).toHaveLength(1);
+  });
+
+  it('reload keeps B signed in, in the room, with the history', async () => {
+    await b.reload();
+    await b.getByRole('button', { name: 'Sign out' }).waitFor(WAIT);
+    await messageWith(b, 'Catch-up 5').waitFor(WAIT);
+    const all = await bodies(b);
+    expect(all).toContain('Hi Ana, good to be here');
+    expect(all.filter((t) => t.startsWith('Catch-up'))).toHaveLength(5);
+  });
+
+  it('is usable at 375 × 812', async () => {
+    await b.setViewportSize({ width: 375, height: 812 });
+    await b.reload();
+    await composer(b).waitFor(WAIT);
+    const box = await composer(b).boundingBox();
+    expect(box).not.toBeNull();
+    expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(812);
+    expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 375).toBe(true);
+    const overflow = () =>
+      b.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    expect(await overflow()).toBe(true);
+    await send(b, 'Typed on a phone');
+    await messageWith(a, 'Typed on a phone').waitFor(WAIT);
+    expect(await overflow()).toBe(true);
+    // Back to the list and into the room again, still without sideways scrolling.
+    await b.getByRole('button', { name: 'Back to conversations' }).click();
+    await b.getByRole('link', { name: /^launch/ }).waitFor(WAIT);
+    expect(await overflow()).toBe(true);
+  });
+});
