@@ -14,7 +14,8 @@ import type { Me, RoomSummary } from './types';
 import { useRoomMessages } from './useRoomMessages';
 
 const TYPING_EVERY_MS = 2_000;
-const TYPING_SHOWN_MS = 6_000;
+// The server says when typing stops; this only guards against a lost "stopped" event.
+const TYPING_SHOWN_MS = 20_000;
 
 function sendFailure(error: unknown): string {
   if (errorCode(error) === 'TOO_MANY_REQUESTS') {

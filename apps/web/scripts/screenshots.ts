@@ -1,0 +1,156 @@
+/**
+ * `pnpm screenshots`: builds the web app, starts a production-mode server on a fresh database,
+ * seeds a demo (people, rooms, a conversation) and captures the main screens into
+ * docs/screenshots/ (desktop light, desktop dark, mobile, sign-in).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { AppRouter } from '@parley/api-contract';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import type { BrowserContext } from 'playwright-core';
+import { browserSkipReason, buildWeb, launchChromium, startServer, webRoot } from '../test/support';
+
+const outDir = path.resolve(webRoot, '../../docs/screenshots');
+const PASSWORD = 'demo-password-1';
+
+const skip = browserSkipReason();
+if (skip) {
+  console.error(`Cannot take screenshots: ${skip}`);
+  process.exit(1);
+}
+
+mkdirSync(outDir, { recursive: true });
+const web = await buildWeb();
+const server = await startServer(web.dir);
+const browser = await launchChromium();
+
+try {
+  const people = [
+    ['mira', 'Mira Chen'],
+    ['ana', 'Ana Souza'],
+    ['ben', 'Ben Okafor'],
+    ['chloe', 'Chloé Martin'],
+    ['dev', 'Dev Patel'],
+  ] as const;
+  const anon = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc` })] });
+  const as: Record<string, ReturnType<typeof createTRPCClient<AppRouter>>> = {};
+  for (const [username, displayName] of people) {
+    const { token } = await anon.auth.signUp.mutate({ username, password: PASSWORD, displayName });
+    as[username] = createTRPCClient<AppRouter>({
+      links: [
+        httpLink({ url: `${server.url}/trpc`, headers: { authorization: `Bearer ${token}` } }),
+      ],
+    });
+  }
+  const client = (name: string) => {
+    const c = as[name];
+    if (!c) throw new Error(`no client for ${name}`);
+    return c;
+  };
+
+  let n = 0;
+  const say = async (who: string, roomId: string, body: string, replyToId?: string) =>
+    client(who).messages.send.mutate({ roomId, body, clientId: `seed${n++}`, replyToId });
+
+  const launch = await client('ana').rooms.create.mutate({ name: 'launch-week', visibility: 'private' });
+  for (const u of ['mira', 'ben', 'chloe', 'dev']) {
+    await client('ana').rooms.invite.mutate({ roomId: launch.id, username: u });
+  }
+  const design = await client('chloe').rooms.create.mutate({ name: 'design-crit', visibility: 'public' });
+  const random = await client('dev').rooms.create.mutate({ name: 'random', visibility: 'public' });
+  await client('dev').rooms.create.mutate({ name: 'help-desk', visibility: 'public' });
+  for (const u of ['mira', 'ana', 'ben']) {
+    await client(u).rooms.join.mutate({ roomId: design.id });
+    await client(u).rooms.join.mutate({ roomId: random.id });
+  }
+
+  await say('chloe', design.id, 'New onboarding mocks are up — feedback welcome before Thursday');
+  await say('mira', design.id, 'Love the empty states. Can we try the illustrations at 80%?');
+
+  await say('ana', launch.id, 'Morning all! Launch checklist is in the doc, **three items left**.');
+  await say('ben', launch.id, 'Release notes draft: https://parley.dev/notes/0-9');
+  await say('ben', launch.id, 'Still missing the migration section, on it now.');
+  const q = await say('dev', launch.id, 'Is the `v0.9` tag cut yet, or are we waiting on the API fix?');
+  await say('ana', launch.id, 'Waiting on the fix. Should land this afternoon.', q.id);
+  await say(
+    'dev',
+    launch.id,
+    'Cool. For anyone testing locally:\n```\npnpm install\npnpm db:migrate && pnpm dev\n```',
+  );
+  const typo = await say('mira', launch.id, 'Smoke tests are green on staging');
+  await client('mira').messages.edit.mutate({
+    messageId: typo.id,
+    body: 'Smoke tests are green on staging and prod',
+  });
+  const oops = await say('chloe', launch.id, 'wrong channel, sorry');
+  await client('chloe').messages.delete.mutate({ messageId: oops.id });
+  await say('chloe', launch.id, 'Screenshots for the announcement are _almost_ done.');
+  await say('ana', launch.id, 'Great work everyone. Go/no-go at 4pm');
+
+  const dmAna = await client('ana').rooms.openDirect.mutate({ username: 'mira' });
+  await say('ana', dmAna.id, 'Do you have 5 minutes before the go/no-go?');
+  const dmBen = await client('ben').rooms.openDirect.mutate({ username: 'mira' });
+  await say('ben', dmBen.id, 'Thanks for the review!');
+  await say('dev', random.id, 'Who took the last oat milk');
+  await say('ben', random.id, 'Guilty. Buying more at lunch.');
+
+  const signedIn = async (ctx: BrowserContext, username: string) => {
+    const res = await ctx.request.post(`${server.url}/trpc/auth.signIn`, {
+      data: { username, password: PASSWORD },
+    });
+    if (!res.ok()) throw new Error(`sign-in failed for ${username}: ${res.status()}`);
+  };
+
+  // Ana and Ben are online (presence dots) and Ana is typing.
+  const others = await browser.newContext();
+  for (const u of ['ana', 'ben']) {
+    await signedIn(others, u);
+    const page = await others.newPage();
+    await page.goto(`${server.url}/#/room/${launch.id}`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await others.clearCookies();
+  }
+
+  const shoot = async (
+    name: string,
+    opts: { width: number; height: number; colorScheme: 'light' | 'dark'; signedIn: boolean },
+  ) => {
+    const ctx = await browser.newContext({
+      viewport: { width: opts.width, height: opts.height },
+      colorScheme: opts.colorScheme,
+      deviceScaleFactor: opts.width < 500 ? 2 : 1,
+    });
+    const page = await ctx.newPage();
+    if (!opts.signedIn) {
+      await page.goto(server.url);
+      await page.getByLabel('Username').waitFor();
+    } else {
+      await signedIn(ctx, 'mira');
+      await page.goto(`${server.url}/#/room/${launch.id}`);
+      await page.getByRole('log').getByText('Go/no-go at 4pm').waitFor();
+      await page.getByText('3 online').waitFor();
+      const typing = page.getByText('Ana Souza is typing…');
+      // The server announces typing when it starts; if this page subscribed after that, let
+      // the signal lapse (~5 s) and start again.
+      for (let i = 0; i < 4 && !(await typing.isVisible()); i++) {
+        await client('ana').live.typing.mutate({ roomId: launch.id });
+        const shown = await typing.waitFor({ timeout: 1_500 }).then(() => true, () => false);
+        if (!shown) await page.waitForTimeout(6_000);
+      }
+      await page.mouse.move(0, 0);
+    }
+    const file = path.join(outDir, `${name}.png`);
+    await page.screenshot({ path: file });
+    console.log(`wrote ${path.relative(process.cwd(), file)}`);
+    await ctx.close();
+  };
+
+  await shoot('desktop-light', { width: 1280, height: 800, colorScheme: 'light', signedIn: true });
+  await shoot('desktop-dark', { width: 1280, height: 800, colorScheme: 'dark', signedIn: true });
+  await shoot('mobile', { width: 375, height: 812, colorScheme: 'light', signedIn: true });
+  await shoot('sign-in', { width: 1280, height: 800, colorScheme: 'light', signedIn: false });
+} finally {
+  await browser.close();
+  await server.close();
+  web.cleanup();
+}
