@@ -52,11 +52,17 @@ try {
   const say = async (who: string, roomId: string, body: string, replyToId?: string) =>
     client(who).messages.send.mutate({ roomId, body, clientId: `seed${n++}`, replyToId });
 
-  const launch = await client('ana').rooms.create.mutate({ name: 'launch-week', visibility: 'private' });
+  const launch = await client('ana').rooms.create.mutate({
+    name: 'launch-week',
+    visibility: 'private',
+  });
   for (const u of ['mira', 'ben', 'chloe', 'dev']) {
     await client('ana').rooms.invite.mutate({ roomId: launch.id, username: u });
   }
-  const design = await client('chloe').rooms.create.mutate({ name: 'design-crit', visibility: 'public' });
+  const design = await client('chloe').rooms.create.mutate({
+    name: 'design-crit',
+    visibility: 'public',
+  });
   const random = await client('dev').rooms.create.mutate({ name: 'random', visibility: 'public' });
   await client('dev').rooms.create.mutate({ name: 'help-desk', visibility: 'public' });
   for (const u of ['mira', 'ana', 'ben']) {
@@ -70,7 +76,11 @@ try {
   await say('ana', launch.id, 'Morning all! Launch checklist is in the doc, **three items left**.');
   await say('ben', launch.id, 'Release notes draft: https://parley.dev/notes/0-9');
   await say('ben', launch.id, 'Still missing the migration section, on it now.');
-  const q = await say('dev', launch.id, 'Is the `v0.9` tag cut yet, or are we waiting on the API fix?');
+  const q = await say(
+    'dev',
+    launch.id,
+    'Is the `v0.9` tag cut yet, or are we waiting on the API fix?',
+  );
   await say('ana', launch.id, 'Waiting on the fix. Should land this afternoon.', q.id);
   await say(
     'dev',
@@ -134,7 +144,10 @@ try {
       // the signal lapse (~5 s) and start again.
       for (let i = 0; i < 4 && !(await typing.isVisible()); i++) {
         await client('ana').live.typing.mutate({ roomId: launch.id });
-        const shown = await typing.waitFor({ timeout: 1_500 }).then(() => true, () => false);
+        const shown = await typing.waitFor({ timeout: 1_500 }).then(
+          () => true,
+          () => false,
+        );
         if (!shown) await page.waitForTimeout(6_000);
       }
       await page.mouse.move(0, 0);

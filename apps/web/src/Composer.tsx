@@ -31,7 +31,6 @@ export function Composer({
 
   // Entering edit mode puts the message in the box; leaving it restores what I was typing.
   const editingId = editing?.id ?? null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the message being edited
   useEffect(() => {
     if (editing) {
       savedDraft.current = draft;
@@ -52,7 +51,6 @@ export function Composer({
   }, [replyTo]);
 
   // Grow with the text, up to a limit.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: measures when the draft changes
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;

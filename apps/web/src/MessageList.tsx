@@ -112,7 +112,6 @@ export function MessageList({
   }, [rows, virtualizer, topPad, meId]);
 
   // Sizes settle after measuring: stay at the bottom while pinned.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the total size changes
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (el && pinned.current) el.scrollTop = el.scrollHeight;
@@ -144,7 +143,6 @@ export function MessageList({
 
   return (
     <div className="message-area">
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls from the keyboard */}
       <div
         ref={scrollRef}
         className="message-scroll"
@@ -152,7 +150,6 @@ export function MessageList({
         aria-live="polite"
         aria-relevant="additions"
         aria-label={`Conversation in ${roomName}`}
-        tabIndex={0}
         onScroll={onScroll}
       >
         <div style={{ height: topPad }} aria-hidden="true" />
@@ -180,7 +177,7 @@ export function MessageList({
                   </div>
                 )}
                 {row.kind === 'day' ? (
-                  <div className="day-sep" role="separator" aria-label={row.label}>
+                  <div className="day-sep">
                     <span>{row.label}</span>
                   </div>
                 ) : (

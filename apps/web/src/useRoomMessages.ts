@@ -83,7 +83,6 @@ export function useRoomMessages(roomId: string, meId: string) {
       if (message.author.id === meId) pendingStore.reconcile(roomId, [message.clientId]);
       setLastEvent((p) => Math.max(p, position));
     },
-    // biome-ignore lint/correctness/useExhaustiveDependencies: key is derived from roomId
     [queryClient, roomId, meId],
   );
 

@@ -95,7 +95,7 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
     const username = a.getByLabel('Username');
     await expect.poll(() => username.getAttribute('aria-invalid')).toBe('true');
     const described = await username.getAttribute('aria-describedby');
-    expect(await a.locator(`[id="${described}"]`).innerText()).toMatch(/letters, digits and _/);
+    expect(await a.locator(`[id="${described}"]`).textContent()).toMatch(/letters, digits and _/);
     expect(await a.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
   });
 
@@ -136,8 +136,8 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
     const reply = messageWith(a, 'good to be here');
     await reply.waitFor(WAIT);
     // The reply shows what it answers, and the markdown rendered as an element.
-    expect(await reply.locator('.reply-quote').innerText()).toMatch(/Ana\s*Hello/);
-    expect(await reply.locator('.body strong').innerText()).toBe('good');
+    expect(await reply.locator('.reply-quote').textContent()).toMatch(/Ana\s*Hello/);
+    expect(await reply.locator('.body strong').textContent()).toBe('good');
     await settled(b);
     expect(await bodies(b)).toEqual(['Hello', 'Hi Ana, good to be here']);
   });
