@@ -4,8 +4,6 @@
  * bot's replies; the server restarts (same port, same database) and the bot answers a command
  * sent after the restart.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createApp, type RunningApp } from '@parley/api';
 import { createParleyClient, type MessageView, type ParleyClient } from '@parley/api-contract';
 import type { DbHandle } from '@parley/db';
@@ -13,28 +11,14 @@ import { createTestDb } from '@parley/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { answer } from '../src/bot.js';
+import { type BotProcess, runBot, until } from './harness.js';
 
-const botDir = fileURLToPath(new URL('..', import.meta.url));
 const config = {
   host: '127.0.0.1',
   secret: 'test-secret-for-the-bot-suite-0123456789',
   logLevel: 'silent' as const,
 };
 const PASSWORD = 'correct horse battery staple';
-
-async function until<T>(
-  check: () => T | undefined | false,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('answer', () => {
   const from = { body: '', author: { id: 'u', username: 'alice', displayName: 'Alice' } };
@@ -60,9 +44,7 @@ describe('answer', () => {
 describe('the example bot, as a process', () => {
   let db: DbHandle;
   let app: RunningApp;
-  let bot: ChildProcess;
-  let botOutput = '';
-  let botExit: Promise<number | null>;
+  let bot: BotProcess;
   const clients: ParleyClient[] = [];
   let alice: ParleyClient['api'];
   let botAccount: ParleyClient['api'];
@@ -108,24 +90,13 @@ describe('the example bot, as a process', () => {
     );
     await until(() => started, 'alice to be listening');
 
-    bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: botDir,
-      env: { ...process.env, PARLEY_URL: app.url, PARLEY_TOKEN: secret, PARLEY_ROOM: 'lobby' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    bot.stdout?.on('data', (chunk: Buffer) => {
-      botOutput += chunk.toString();
-    });
-    bot.stderr?.on('data', (chunk: Buffer) => {
-      botOutput += chunk.toString();
-    });
-    botExit = new Promise((resolve) => bot.once('exit', (code) => resolve(code)));
-    await until(() => botOutput.includes('listening in'), `the bot to start:\n${botOutput}`);
-    expect(botOutput).toContain('ready as @dicebot in lobby');
+    bot = runBot('main.ts', { PARLEY_URL: app.url, PARLEY_TOKEN: secret, PARLEY_ROOM: 'lobby' });
+    await until(() => bot.output().includes('listening in'), 'the bot to start');
+    expect(bot.output()).toContain('ready as @dicebot in lobby');
   });
 
   afterAll(async () => {
-    if (bot && bot.exitCode === null) bot.kill('SIGKILL');
+    if (bot?.running()) bot.kill('SIGKILL');
     for (const client of clients) await client.close();
     await app?.close();
     await db?.close();
@@ -167,7 +138,11 @@ describe('the example bot, as a process', () => {
 
   it('survives a server restart and answers a command sent after it', async () => {
     const port = app.port;
-    const connects = () => botOutput.split('\n').filter((line) => line === 'connected').length;
+    const connects = () =>
+      bot
+        .output()
+        .split('\n')
+        .filter((line) => line === 'connected').length;
     const opened = connects();
     await app.close();
     app = await createApp({ db, config: { ...config, port } });
@@ -176,11 +151,11 @@ describe('the example bot, as a process', () => {
     const command = await say(alice, '/roll 3d4');
     const reply = await replyTo(command);
     expect(reply.body).toMatch(/^🎲 3d4: [1-4] \+ [1-4] \+ [1-4] = \d+$/);
-    expect(bot.exitCode).toBeNull();
+    expect(bot.running()).toBe(true);
   });
 
   it('stops cleanly on SIGTERM', async () => {
     bot.kill('SIGTERM');
-    expect(await botExit).toBe(0);
+    expect(await bot.exited).toBe(0);
   });
 });
