@@ -247,6 +247,28 @@ const matrix: Record<string, Scenario[]> = {
       expect: membersOnly.missing,
     },
   ],
+  'rooms.kick': [
+    {
+      name: 'the member out of a private room (fresh): admins only',
+      input: async () => ({ roomId: await freshRoom('private'), username: people.member.username }),
+      expect: row(U, NF, F, 'ok', F),
+    },
+    {
+      name: 'the member out of a public room (fresh): admins only',
+      input: async () => ({ roomId: await freshRoom('public'), username: people.member.username }),
+      expect: row(U, F, F, 'ok', F),
+    },
+    {
+      name: 'anyone out of a dm',
+      input: () => ({ roomId: rooms.dm, username: people.admin.username }),
+      expect: row(U, NF, BR, BR, BR),
+    },
+    {
+      name: 'a room that does not exist',
+      input: () => ({ roomId: randomUUID(), username: people.member.username }),
+      expect: membersOnly.missing,
+    },
+  ],
   'rooms.openDirect': [
     {
       name: 'with the admin',

@@ -79,6 +79,7 @@ export const roomInputs = {
   browse: z.object({ search: z.string().trim().max(LIMITS.roomNameMax).optional() }).optional(),
   byId: z.object({ roomId: idSchema }),
   invite: z.object({ roomId: idSchema, username: usernameSchema }),
+  kick: z.object({ roomId: idSchema, username: usernameSchema }),
   openDirect: z.object({ username: usernameSchema }),
   markRead: z.object({ roomId: idSchema, position: z.number().int().min(0) }),
 };

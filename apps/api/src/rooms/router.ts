@@ -6,6 +6,7 @@ import {
   createRoom,
   inviteToRoom,
   joinRoom,
+  kickFromRoom,
   leaveRoom,
   listRooms,
   markRead,
@@ -42,6 +43,12 @@ export const roomsRouter = router({
     .input(roomInputs.invite)
     .mutation(async ({ ctx, input }) =>
       unwrap(await inviteToRoom(ctx.deps, ctx.caller.user.id, input)),
+    ),
+
+  kick: authedProcedure
+    .input(roomInputs.kick)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await kickFromRoom(ctx.deps, ctx.caller.user.id, input)),
     ),
 
   openDirect: authedProcedure

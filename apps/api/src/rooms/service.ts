@@ -152,6 +152,34 @@ export async function inviteToRoom(
   return ok({ roomId: room.id, userId: invitee.id });
 }
 
+/** An admin removes someone from a room; their open subscriptions to it end. */
+export async function kickFromRoom(
+  deps: RoomDeps,
+  userId: string,
+  input: z.output<typeof roomInputs.kick>,
+): Promise<Result<{ roomId: string; userId: string }>> {
+  const access = await requireMember(deps.db, input.roomId, userId);
+  if (!access.ok) return access;
+  const { room, role } = access.value;
+  if (room.kind === 'direct') {
+    return fail('BAD_REQUEST', 'No one can be removed from a direct conversation.');
+  }
+  if (role !== 'admin') return fail('FORBIDDEN', 'Only the room’s admins can remove people.');
+  const [target] = await deps.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, input.username));
+  if (!target) return fail('NOT_FOUND', `There is no one called “${input.username}”.`);
+  if (target.id === userId) return fail('BAD_REQUEST', 'To remove yourself, leave the room.');
+  const [removed] = await deps.db
+    .delete(memberships)
+    .where(and(eq(memberships.roomId, room.id), eq(memberships.userId, target.id)))
+    .returning({ userId: memberships.userId });
+  if (!removed) return fail('NOT_FOUND', `${input.username} is not in this room.`);
+  deps.bus.publish('user', target.id, { type: 'room.removed', roomId: room.id });
+  return ok({ roomId: room.id, userId: target.id });
+}
+
 export async function openDirect(
   deps: RoomDeps,
   userId: string,
