@@ -8,9 +8,12 @@ import {
   httpBatchLink,
   splitLink,
   type TRPCClient,
+  TRPCClientError,
+  type TRPCLink,
   type WebSocketClientOptions,
   wsLink,
 } from '@trpc/client';
+import { observable } from '@trpc/server/observable';
 import type { AppRouter } from './types.js';
 
 /** The close code the server uses when the credentials behind a socket were revoked. */
@@ -37,7 +40,11 @@ export interface ParleyClientOptions {
    * WebSocket. Leave it out to call only public procedures (`auth.signUp`, `auth.signIn`).
    */
   token?: string | null;
-  /** The WebSocket class to use. Defaults to the global `WebSocket` (browsers, Node 22+). */
+  /**
+   * The WebSocket class to use. Defaults to the global `WebSocket` (browsers, Node 22+). Where
+   * there is none (Node 20) and none is given, queries and mutations still work and
+   * subscriptions fail with an error saying to pass one.
+   */
   WebSocket?: WebSocketConstructor;
   /**
    * Milliseconds to wait before reconnect attempt `attempt` (0, 1, 2, …). The default backs
@@ -94,29 +101,33 @@ function endpoints(url: string): { http: string; ws: string } {
 export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const { http, ws } = endpoints(options.url);
   const token = options.token ?? null;
+  const WebSocketClass =
+    options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   let revoked = false;
-  const wsClient = createWSClient({
-    url: ws,
-    // tRPC types this as the DOM's WebSocket class; `ws`'s class works the same at run time.
-    WebSocket: options.WebSocket as WebSocketClientOptions['WebSocket'],
-    connectionParams: token ? { token } : undefined,
-    retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
-    lazy: { enabled: true, closeMs: options.idleCloseMs ?? 10_000 },
-    onOpen: options.onOpen,
-    onClose: (cause) => {
-      options.onClose?.(cause?.code);
-      if (cause?.code === CLOSE_REVOKED && !revoked) {
-        revoked = true;
-        void wsClient.close();
-        options.onRevoked?.();
-      }
-    },
-  });
+  const wsClient = WebSocketClass
+    ? createWSClient({
+        url: ws,
+        // tRPC types this as the DOM's WebSocket class; `ws`'s class works the same at run time.
+        WebSocket: WebSocketClass as WebSocketClientOptions['WebSocket'],
+        connectionParams: token ? { token } : undefined,
+        retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
+        lazy: { enabled: true, closeMs: options.idleCloseMs ?? 10_000 },
+        onOpen: options.onOpen,
+        onClose: (cause) => {
+          options.onClose?.(cause?.code);
+          if (cause?.code === CLOSE_REVOKED && !revoked) {
+            revoked = true;
+            void wsClient?.close();
+            options.onRevoked?.();
+          }
+        },
+      })
+    : null;
   const api = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: wsLink<AppRouter>({ client: wsClient }),
+        true: wsClient ? wsLink<AppRouter>({ client: wsClient }) : noWebSocket,
         false: httpBatchLink<AppRouter>({
           url: http,
           headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
@@ -124,5 +135,16 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       }),
     ],
   });
-  return { api, close: () => wsClient.close() };
+  return { api, close: async () => wsClient?.close() };
 }
+
+/** Where there is no WebSocket class, subscriptions fail at once and say why. */
+const noWebSocket: TRPCLink<AppRouter> = () => () =>
+  observable((observer) => {
+    observer.error(
+      new TRPCClientError(
+        'Subscriptions need a WebSocket and this runtime has none: pass one, e.g. ' +
+          "createParleyClient({ url, token, WebSocket }) with `import WebSocket from 'ws'`.",
+      ),
+    );
+  });

@@ -60,6 +60,25 @@ describe('createParleyClient', () => {
     expect(await api.auth.me.query()).toEqual(user);
   });
 
+  const hasGlobalWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket !== undefined;
+  it.skipIf(hasGlobalWebSocket)(
+    'without a WebSocket (Node 20): calls work, a subscription fails saying to pass one',
+    async () => {
+      const anonymous = createParleyClient({ url: app.url });
+      clients.push(anonymous);
+      const { token } = await anonymous.api.auth.signUp.mutate({
+        username: 'nows',
+        password: 'correct horse battery',
+      });
+      const { api } = createParleyClient({ url: app.url, token });
+      const room = await api.rooms.create.mutate({ name: 'no-ws', visibility: 'public' });
+      const error = await new Promise<Error>((resolve) => {
+        api.live.roomEvents.subscribe({ roomId: room.id }, { onError: resolve });
+      });
+      expect(error.message).toMatch(/need a WebSocket.*import WebSocket from 'ws'/);
+    },
+  );
+
   it('resumes a room subscription after a server restart, missing nothing', async () => {
     const port = app.port;
     const anonymous = client(app.url, null).api;
