@@ -27,6 +27,11 @@ async function announceAdded(deps: RoomDeps, userId: string, roomId: string) {
   });
 }
 
+async function findUser(db: Db, username: string): Promise<Result<{ id: string }>> {
+  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
+  return user ? ok(user) : fail('NOT_FOUND', `There is no one called “${username}”.`);
+}
+
 export function listRooms(deps: RoomDeps, userId: string): Promise<RoomSummary[]> {
   return roomSummaries(deps.db, userId, deps.presence.isOnline);
 }
@@ -138,18 +143,15 @@ export async function inviteToRoom(
   if (room.kind === 'private' && role !== 'admin') {
     return fail('FORBIDDEN', 'Only the room’s admins can invite people to a private room.');
   }
-  const [invitee] = await deps.db
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(users.username, input.username));
-  if (!invitee) return fail('NOT_FOUND', `There is no one called “${input.username}”.`);
+  const invitee = await findUser(deps.db, input.username);
+  if (!invitee.ok) return invitee;
   const [added] = await deps.db
     .insert(memberships)
-    .values({ roomId: room.id, userId: invitee.id, role: 'member' })
+    .values({ roomId: room.id, userId: invitee.value.id, role: 'member' })
     .onConflictDoNothing()
     .returning();
-  if (added) await announceAdded(deps, invitee.id, room.id);
-  return ok({ roomId: room.id, userId: invitee.id });
+  if (added) await announceAdded(deps, invitee.value.id, room.id);
+  return ok({ roomId: room.id, userId: invitee.value.id });
 }
 
 /** An admin removes someone from a room; their open subscriptions to it end. */
@@ -165,11 +167,9 @@ export async function kickFromRoom(
     return fail('BAD_REQUEST', 'No one can be removed from a direct conversation.');
   }
   if (role !== 'admin') return fail('FORBIDDEN', 'Only the room’s admins can remove people.');
-  const [target] = await deps.db
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(users.username, input.username));
-  if (!target) return fail('NOT_FOUND', `There is no one called “${input.username}”.`);
+  const found = await findUser(deps.db, input.username);
+  if (!found.ok) return found;
+  const target = found.value;
   if (target.id === userId) return fail('BAD_REQUEST', 'To remove yourself, leave the room.');
   const [removed] = await deps.db
     .delete(memberships)
@@ -185,11 +185,9 @@ export async function openDirect(
   userId: string,
   username: string,
 ): Promise<Result<RoomSummary>> {
-  const [peer] = await deps.db
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(users.username, username));
-  if (!peer) return fail('NOT_FOUND', `There is no one called “${username}”.`);
+  const found = await findUser(deps.db, username);
+  if (!found.ok) return found;
+  const peer = found.value;
   if (peer.id === userId)
     return fail('BAD_REQUEST', 'You cannot open a conversation with yourself.');
   const directKey = [userId, peer.id].sort().join(':');
