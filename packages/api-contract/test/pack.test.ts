@@ -148,6 +148,14 @@ describe('the packed package, outside the workspace', () => {
     }
     expect(readdirSync(path.join(dir, 'node_modules', '@parley'))).toEqual(['api-contract']);
 
+    // The package is its built files only, and they name nothing of the workspace.
+    const installedDir = path.join(dir, 'node_modules', '@parley', 'api-contract');
+    expect(readdirSync(installedDir).sort()).toEqual(['dist', 'package.json']);
+    for (const file of readdirSync(path.join(installedDir, 'dist'))) {
+      const text = readFileSync(path.join(installedDir, 'dist', file), 'utf8');
+      expect(text, file).not.toMatch(/apps\/api|@parley\/db|drizzle|pino|\.\.\/\.\.\//);
+    }
+
     const tsc = path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
     const output = await run(process.execPath, [tsc, '-p', dir]).then(
       () => '',
