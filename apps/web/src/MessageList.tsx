@@ -72,10 +72,26 @@ export function MessageList({
   const captureAnchor = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
+    // The first message (not a day label: those stay put when older messages of the same
+    // day arrive) that reaches into the viewport.
     const top = el.scrollTop - topPad;
-    const first = virtualizer.getVirtualItems().find((v) => v.end > top);
-    anchor.current = first ? { key: String(first.key), offset: first.start - top } : null;
-  }, [virtualizer, topPad]);
+    const items = virtualizer.measurementsCache;
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((items[mid]?.end ?? 0) > top) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let i = lo; i < items.length; i++) {
+      const item = items[i];
+      if (item && rows[i]?.kind === 'message') {
+        anchor.current = { key: String(item.key), offset: item.start - top };
+        return;
+      }
+    }
+    anchor.current = null;
+  }, [virtualizer, topPad, rows]);
 
   const onScroll = () => {
     const el = scrollRef.current;
@@ -88,28 +104,36 @@ export function MessageList({
   };
 
   // Rows changed: keep the view where it was (older pages prepended) or follow the bottom.
-  const prev = useRef<{ first?: string; last?: string; count: number }>({ count: 0 });
+  const prev = useRef<{ last?: string | undefined }>({});
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const first = rows[0]?.key;
     const lastRow = rows.at(-1);
     const last = lastRow?.key;
     const before = prev.current;
-    prev.current = { first, last, count: rows.length };
+    prev.current = { last };
     if (pinned.current) {
       el.scrollTop = el.scrollHeight;
       return;
     }
-    if (before.first !== undefined && first !== before.first && anchor.current) {
-      const index = rows.findIndex((r) => r.key === anchor.current?.key);
+    // Older pages (or anything else) added above: put the row I was looking at back in place.
+    if (anchor.current) {
+      const { key, offset } = anchor.current;
+      const index = rows.findIndex((r) => r.key === key);
       const item = index >= 0 ? virtualizer.measurementsCache[index] : undefined;
-      if (item) el.scrollTop = item.start - anchor.current.offset + topPad;
+      const target = item ? item.start - offset + topPad : null;
+      if (target !== null && Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
     }
     if (before.last !== undefined && last !== before.last && lastRow?.kind === 'message') {
       if (lastRow.message.author.id !== meId) setUnseen((n) => n + 1);
     }
   }, [rows, virtualizer, topPad, meId]);
+
+  // After every render (rows measured, sizes settled) note the row at the top again, so the
+  // anchor uses real sizes rather than the estimates it had while scrolling.
+  useLayoutEffect(() => {
+    if (!pinned.current) captureAnchor();
+  });
 
   // Sizes settle after measuring: stay at the bottom while pinned.
   useLayoutEffect(() => {
@@ -149,6 +173,8 @@ export function MessageList({
         role="log"
         aria-live="polite"
         aria-relevant="additions"
+        aria-busy={loadingOlder}
+        data-history={hasOlder ? 'partial' : 'complete'}
         aria-label={`Conversation in ${roomName}`}
         onScroll={onScroll}
       >

@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, type RunningApp } from '@parley/api';
+import type { AppRouter } from '@parley/api-contract';
 import type { DbHandle } from '@parley/db';
 import { createTestDb } from '@parley/db/testing';
-import { type Browser, chromium } from 'playwright-core';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 export const webRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -90,4 +92,42 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** A typed tRPC client for seeding, signed in with a bearer token when given. */
+export function apiClient(url: string, token?: string) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      }),
+    ],
+  });
+}
+export type ApiClient = ReturnType<typeof apiClient>;
+
+/** Creates an account and returns a client signed in as it. */
+export async function seedUser(url: string, username: string, displayName: string) {
+  const { token, user } = await apiClient(url).auth.signUp.mutate({
+    username,
+    displayName,
+    password: SEED_PASSWORD,
+  });
+  return { user, client: apiClient(url, token) };
+}
+
+export const SEED_PASSWORD = 'seed-password-1';
+
+/** Signs a browser context in over HTTP (the session cookie lands in its jar). */
+export async function signInContext(
+  context: BrowserContext,
+  url: string,
+  username: string,
+  password = SEED_PASSWORD,
+): Promise<void> {
+  const res = await context.request.post(`${url}/trpc/auth.signIn`, {
+    data: { username, password },
+  });
+  if (!res.ok()) throw new Error(`sign-in failed for ${username}: HTTP ${res.status()}`);
 }
