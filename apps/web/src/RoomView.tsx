@@ -30,7 +30,8 @@ function sendFailure(error: unknown): string {
 /** Who is online and who is typing in a room, live. */
 function useRoomActivity(roomId: string, meId: string) {
   const trpc = useTRPC();
-  const [online, setOnline] = useState<ReadonlySet<string>>(new Set());
+  // null until the snapshot arrives: until then the room list's idea of presence stands.
+  const [online, setOnline] = useState<ReadonlySet<string> | null>(null);
   const [typing, setTyping] = useState<ReadonlyMap<string, { name: string; until: number }>>(
     new Map(),
   );
@@ -42,7 +43,7 @@ function useRoomActivity(roomId: string, meId: string) {
           if (event.type === 'presence.snapshot') setOnline(new Set(event.online));
           else if (event.type === 'presence') {
             setOnline((prev) => {
-              const next = new Set(prev);
+              const next = new Set(prev ?? []);
               if (event.online) next.add(event.userId);
               else next.delete(event.userId);
               return next;
@@ -236,10 +237,10 @@ export function RoomView({ room, me }: { room: RoomSummary; me: Me }) {
     }),
   );
 
-  const onlineCount = online.size;
+  const onlineCount = online?.size ?? 0;
   const typingNames = [...typing.values()].map((t) => t.name);
   const isDirect = room.kind === 'direct';
-  const peerOnline = room.peer ? online.has(room.peer.id) || room.peer.online : false;
+  const peerOnline = room.peer ? (online?.has(room.peer.id) ?? room.peer.online) : false;
 
   return (
     <section className="room" aria-label={isDirect ? room.name : `#${room.name}`}>
@@ -387,15 +388,14 @@ function MemberList({
   onClose,
 }: {
   roomId: string;
-  online: ReadonlySet<string>;
+  online: ReadonlySet<string> | null;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
   const members = useQuery(trpc.rooms.members.queryOptions({ roomId }));
+  const isOn = (m: { id: string; online: boolean }) => online?.has(m.id) ?? m.online;
   const sorted = [...(members.data ?? [])].sort(
-    (a, b) =>
-      Number(online.has(b.id) || b.online) - Number(online.has(a.id) || a.online) ||
-      a.displayName.localeCompare(b.displayName),
+    (a, b) => Number(isOn(b)) - Number(isOn(a)) || a.displayName.localeCompare(b.displayName),
   );
   return (
     <div className="members-panel">
@@ -412,7 +412,7 @@ function MemberList({
       </div>
       <ul>
         {sorted.map((m) => {
-          const on = online.has(m.id) || m.online;
+          const on = isOn(m);
           return (
             <li key={m.id}>
               <span className="dm-avatar">
