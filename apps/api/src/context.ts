@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { readCookie, SESSION_COOKIE } from './auth/cookies.js';
 import { type Caller, resolveToken } from './auth/service.js';
 import type { AppDeps } from './deps.js';
+import { CLOSE_REVOKED } from './realtime/sockets.js';
 
 export interface Context {
   deps: AppDeps;
@@ -40,6 +41,8 @@ export function createContextFactory(deps: AppDeps) {
       const caller = token ? await resolveToken(deps.db, deps.config.secret, token) : null;
       // A socket that presents credentials that do not work is closed, not downgraded.
       if (token && !caller) {
+        // Close with 4401 (after tRPC's error reply) so clients know not to retry blindly.
+        setImmediate(() => socket.close(CLOSE_REVOKED, 'invalid or revoked credentials'));
         throw new TRPCError({
           code: 'UNAUTHORIZED',
           message: 'Your session has ended or the token is invalid. Sign in again.',

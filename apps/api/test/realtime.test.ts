@@ -217,6 +217,35 @@ describe('resume', () => {
   });
 });
 
+describe('history', () => {
+  it('pages newest-first by keyset, with `before` or its alias `cursor`', async () => {
+    const room = await sharedRoom('paging');
+    for (let i = 1; i <= 7; i++) {
+      await ana.client.messages.send.mutate({
+        roomId: room.id,
+        body: `p${i}`,
+        clientId: clientId(),
+      });
+    }
+    const first = await ben.client.messages.history.query({ roomId: room.id, limit: 3 });
+    expect(first.items.map((m) => m.body)).toEqual(['p7', 'p6', 'p5']);
+    expect(first.nextCursor).toBe(5);
+    const second = await ben.client.messages.history.query({
+      roomId: room.id,
+      limit: 3,
+      before: first.nextCursor ?? undefined,
+    });
+    expect(second.items.map((m) => m.body)).toEqual(['p4', 'p3', 'p2']);
+    const third = await ben.client.messages.history.query({
+      roomId: room.id,
+      limit: 3,
+      cursor: second.nextCursor,
+    });
+    expect(third.items.map((m) => m.body)).toEqual(['p1']);
+    expect(third.nextCursor).toBeNull();
+  });
+});
+
 describe('idempotent send', () => {
   it('one clientId sent 5 times concurrently stores one message and gives 5 identical replies', async () => {
     const room = await sharedRoom('idempotent');
@@ -256,6 +285,23 @@ describe('typing and presence', () => {
     await waitFor(() => seen.includes('on'), 'typing on');
     await waitFor(() => seen.includes('off'), 'typing off after expiry');
     expect(seen).toEqual(['on', 'off']);
+    sub.unsubscribe();
+  });
+
+  it('tells someone who opens the room who is already typing', async () => {
+    const room = await sharedRoom('late typing');
+    await ana.client.live.typing.mutate({ roomId: room.id });
+    let typing: string[] | null = null;
+    const sub = ben.client.live.roomActivity.subscribe(
+      { roomId: room.id },
+      {
+        onData: (e) => {
+          if (e.type === 'presence.snapshot') typing = e.typing.map((u) => u.username);
+        },
+      },
+    );
+    await waitFor(() => typing !== null, 'snapshot');
+    expect(typing).toEqual(['ana']);
     sub.unsubscribe();
   });
 

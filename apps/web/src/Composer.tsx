@@ -30,8 +30,9 @@ export function Composer({
   const ref = useRef<HTMLTextAreaElement>(null);
 
   // Entering edit mode puts the message in the box; leaving it restores what I was typing.
+  // (Before paint, so the box never shows "Editing" with an empty draft.)
   const editingId = editing?.id ?? null;
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (editing) {
       savedDraft.current = draft;
       setDraft(editing.body);

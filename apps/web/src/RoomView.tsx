@@ -40,8 +40,18 @@ function useRoomActivity(roomId: string, meId: string) {
       { roomId },
       {
         onData: (event) => {
-          if (event.type === 'presence.snapshot') setOnline(new Set(event.online));
-          else if (event.type === 'presence') {
+          if (event.type === 'presence.snapshot') {
+            setOnline(new Set(event.online));
+            // Someone already mid-sentence when I open the room.
+            const until = Date.now() + TYPING_SHOWN_MS;
+            setTyping(
+              new Map(
+                event.typing
+                  .filter((u) => u.id !== meId)
+                  .map((u) => [u.id, { name: u.displayName, until }]),
+              ),
+            );
+          } else if (event.type === 'presence') {
             setOnline((prev) => {
               const next = new Set(prev ?? []);
               if (event.online) next.add(event.userId);

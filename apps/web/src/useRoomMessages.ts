@@ -7,16 +7,12 @@ import {
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { pendingStore, usePending } from './pending';
-import { useTRPC, useTRPCClient } from './trpc';
+import { useTRPC } from './trpc';
 import type { HistoryPage, MessageView } from './types';
 
 export const PAGE_SIZE = 50;
 
-type History = InfiniteData<HistoryPage, number | null>;
-
-export function historyKey(roomId: string) {
-  return ['parley', 'messages.history', roomId] as const;
-}
+type History = InfiniteData<HistoryPage, number | null | undefined>;
 
 function upsert(data: History | undefined, message: MessageView): History | undefined {
   if (!data) return data;
@@ -49,23 +45,19 @@ function keepNewest(current: MessageView, incoming: MessageView): MessageView {
  */
 export function useRoomMessages(roomId: string, meId: string) {
   const trpc = useTRPC();
-  const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const key = historyKey(roomId);
-
-  const history = useInfiniteQuery({
-    queryKey: key,
-    queryFn: ({ pageParam, signal }) =>
-      client.messages.history.query(
-        { roomId, limit: PAGE_SIZE, ...(pageParam ? { before: pageParam } : {}) },
-        { signal },
-      ),
-    initialPageParam: null as number | null,
-    getNextPageParam: (last) => last.nextCursor,
-    staleTime: Number.POSITIVE_INFINITY,
-    // Each visit starts from a fresh newest page and subscribes from there.
-    gcTime: 0,
-  });
+  const historyOptions = trpc.messages.history.infiniteQueryOptions(
+    { roomId, limit: PAGE_SIZE },
+    {
+      initialCursor: null,
+      getNextPageParam: (last) => last.nextCursor,
+      staleTime: Number.POSITIVE_INFINITY,
+      // Each visit starts from a fresh newest page and subscribes from there.
+      gcTime: 0,
+    },
+  );
+  const key = historyOptions.queryKey;
+  const history = useInfiniteQuery(historyOptions);
 
   // Subscribe from the newest position the first page knows; events after it are replayed.
   const [since, setSince] = useState<string | null>(null);

@@ -95,7 +95,10 @@ export const messageInputs = {
   delete: z.object({ messageId: idSchema }),
   history: z.object({
     roomId: idSchema,
+    /** Messages before this position (the previous page's `nextCursor`). */
     before: z.number().int().positive().optional(),
+    /** The same as `before`, under the name tRPC's infinite queries use. */
+    cursor: z.number().int().positive().nullish(),
     limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(50),
   }),
 };
@@ -153,7 +156,12 @@ export const roomEventSchema = z.discriminatedUnion('type', [
 
 export const activityEventSchema = z.discriminatedUnion('type', [
   /** Sent first: who of the room's members is online now. */
-  z.object({ type: z.literal('presence.snapshot'), online: z.array(z.string()) }),
+  z.object({
+    type: z.literal('presence.snapshot'),
+    online: z.array(z.string()),
+    /** Who is typing right now (those this server has heard from). */
+    typing: z.array(userRefSchema),
+  }),
   z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
   z.object({ type: z.literal('typing'), user: userRefSchema, typing: z.boolean() }),
 ]);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { authInputs, UserRef } from '@parley/api-contract/schemas';
 import { apiTokens, type Db, sessions, users } from '@parley/db';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
@@ -101,6 +101,17 @@ export async function resolveToken(db: Db, secret: string, token: string): Promi
       .where(and(eq(apiTokens.secretHash, hashBotSecret(token)), isNull(apiTokens.revokedAt)));
     if (!row) return null;
     const { tokenId, ...user } = row;
+    // At most one write a minute per token: enough to see which tokens are in use.
+    void db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date() })
+      .where(
+        and(
+          eq(apiTokens.id, tokenId),
+          or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(Date.now() - 60_000))),
+        ),
+      )
+      .catch(() => {});
     return { user, tokenId };
   }
   const sessionId = await verifySessionToken(secret, token);

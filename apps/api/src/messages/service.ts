@@ -183,7 +183,9 @@ export async function messageHistory(
 ) {
   const access = await requireMember(db, input.roomId, userId);
   if (!access.ok) return access;
-  return ok(await historyPage(db, input.roomId, input.before, input.limit));
+  return ok(
+    await historyPage(db, input.roomId, input.before ?? input.cursor ?? undefined, input.limit),
+  );
 }
 
 export { eventsAfter };

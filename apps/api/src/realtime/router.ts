@@ -107,6 +107,7 @@ export const liveRouter = router({
       yield {
         type: 'presence.snapshot' as const,
         online: members.map((m) => m.userId).filter(presence.isOnline),
+        typing: ctx.deps.typing.typingIn(input.roomId),
       };
       for await (const event of stream) {
         if (event.type !== 'room.activity') yield event;

@@ -4,6 +4,8 @@ import type { Bus } from './bus.js';
 /** "Ana is typing…": on while signals keep coming, off `ttlMs` after the last one or on send. */
 export class TypingTracker {
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Who is typing, by room. */
+  readonly #typing = new Map<string, Map<string, UserRef>>();
 
   constructor(
     private readonly bus: Bus,
@@ -19,6 +21,12 @@ export class TypingTracker {
         key,
         setTimeout(() => this.stop(roomId, user), this.ttlMs),
       );
+      let room = this.#typing.get(roomId);
+      if (!room) {
+        room = new Map();
+        this.#typing.set(roomId, room);
+      }
+      room.set(user.id, user);
       this.bus.publish('activity', roomId, { type: 'typing', user, typing: true });
     }
   }
@@ -29,11 +37,19 @@ export class TypingTracker {
     if (!timer) return;
     clearTimeout(timer);
     this.#timers.delete(key);
+    const room = this.#typing.get(roomId);
+    room?.delete(user.id);
+    if (room?.size === 0) this.#typing.delete(roomId);
     this.bus.publish('activity', roomId, { type: 'typing', user, typing: false });
+  }
+
+  typingIn(roomId: string): UserRef[] {
+    return [...(this.#typing.get(roomId)?.values() ?? [])];
   }
 
   close(): void {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
+    this.#typing.clear();
   }
 }
