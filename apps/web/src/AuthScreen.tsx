@@ -1,7 +1,7 @@
 import { LIMITS, USERNAME_PATTERN } from '@parley/api-contract/limits';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { errorCode, errorMessage, socket, useTRPC } from './trpc';
+import { errorCode, errorMessage, fieldIssues, socket, useTRPC } from './trpc';
 
 type Field = 'username' | 'password' | 'displayName';
 type Errors = Partial<Record<Field | 'form', string>>;
@@ -35,22 +35,12 @@ function serverErrors(mode: 'signIn' | 'signUp', error: unknown): Errors {
     return { form: 'Too many attempts. Wait a moment, then try again.' };
   }
   if (code === 'BAD_REQUEST') {
-    // Validation failures carry zod issues; map each to its field.
-    try {
-      const issues: unknown = JSON.parse(message);
-      if (Array.isArray(issues)) {
-        const out: Errors = {};
-        for (const issue of issues) {
-          const field: unknown = issue?.path?.[0];
-          if (field === 'username' || field === 'password' || field === 'displayName') {
-            out[field] ??= String(issue.message);
-          }
-        }
-        if (Object.keys(out).length > 0) return out;
-      }
-    } catch {
-      // not JSON: fall through
+    const issues = fieldIssues(error);
+    const out: Errors = {};
+    for (const field of ['username', 'password', 'displayName'] as const) {
+      if (issues[field]) out[field] = issues[field];
     }
+    if (Object.keys(out).length > 0) return out;
   }
   return { form: message };
 }

@@ -3,6 +3,7 @@ import {
   createTRPCClient,
   createWSClient,
   httpBatchLink,
+  isTRPCClientError,
   splitLink,
   TRPCClientError,
   wsLink,
@@ -105,6 +106,19 @@ export function errorCode(error: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A validation failure's messages by input field (the server's `data.issues`). */
+export function fieldIssues(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isTRPCClientError<AppRouter>(error)) return out;
+  const data = error.data;
+  if (!data || !('issues' in data) || !Array.isArray(data.issues)) return out;
+  for (const issue of data.issues) {
+    const field = issue.path.split('.')[0] ?? '';
+    out[field] ??= issue.message;
+  }
+  return out;
 }
 
 export function errorMessage(error: unknown): string {
