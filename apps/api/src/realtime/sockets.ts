@@ -11,6 +11,11 @@ export const CLOSE_REVOKED = 4401;
  */
 export class SocketRegistry {
   readonly #byCredential = new Map<string, Set<WebSocket>>();
+  /**
+   * Credentials revoked in the last minute. A socket whose credentials were checked just
+   * before a revocation, and that registers just after it, is closed on arrival.
+   */
+  readonly #recentlyRevoked = new Map<string, number>();
   readonly #unsubscribe: () => void;
 
   constructor(bus: Bus) {
@@ -23,6 +28,10 @@ export class SocketRegistry {
 
   add(caller: Caller, socket: WebSocket): void {
     const key = SocketRegistry.keyOf(caller);
+    if (this.#recentlyRevoked.has(key)) {
+      socket.close(CLOSE_REVOKED, 'credentials revoked');
+      return;
+    }
     let set = this.#byCredential.get(key);
     if (!set) {
       set = new Set();
@@ -38,6 +47,10 @@ export class SocketRegistry {
   #revoke(event: AuthEvent): void {
     const key =
       event.type === 'session.revoked' ? `session:${event.sessionId}` : `token:${event.tokenId}`;
+    const now = Date.now();
+    for (const [old, at] of this.#recentlyRevoked)
+      if (now - at > 60_000) this.#recentlyRevoked.delete(old);
+    this.#recentlyRevoked.set(key, now);
     for (const socket of this.#byCredential.get(key) ?? []) {
       socket.close(CLOSE_REVOKED, 'credentials revoked');
     }
