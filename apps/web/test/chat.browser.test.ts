@@ -8,6 +8,7 @@ import {
   browserSkipReason,
   buildWeb,
   launchChromium,
+  seedUser,
   startServer,
   type TestServer,
 } from './support';
@@ -211,6 +212,28 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
     const all = await bodies(b);
     expect(all).toContain('Hi Ana, good to be here');
     expect(all.filter((t) => t.startsWith('Catch-up'))).toHaveLength(5);
+  });
+
+  it('a new DM appears live with an unread badge; reading it clears the badge for good', async () => {
+    const cleo = await seedUser(server.url, 'cleo', 'Cleo');
+    const dm = await cleo.client.rooms.openDirect.mutate({ username: 'ben' });
+    await cleo.client.messages.send.mutate({ roomId: dm.id, body: 'Psst, Ben', clientId: 'c-1' });
+    await cleo.client.messages.send.mutate({
+      roomId: dm.id,
+      body: 'Got a minute?',
+      clientId: 'c-2',
+    });
+
+    const unread = b.getByRole('link', { name: 'Cleo, offline, 2 unread' });
+    await unread.waitFor(WAIT);
+    await unread.click();
+    await messageWith(b, 'Got a minute?').waitFor(WAIT);
+    await b.getByRole('link', { name: /^launch/ }).click();
+    await b.getByRole('link', { name: 'Cleo, offline' }).waitFor(WAIT);
+    // The read mark is the server's, not just this page's.
+    await b.reload();
+    await b.getByRole('link', { name: 'Cleo, offline' }).waitFor(WAIT);
+    expect(await b.getByRole('link', { name: /Cleo.*unread/ }).count()).toBe(0);
   });
 
   it('is usable at 375 × 812', async () => {
