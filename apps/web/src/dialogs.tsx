@@ -52,19 +52,26 @@ function friendly(error: unknown, notFound: string): string {
   return errorMessage(error);
 }
 
-export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
+/** After a room is created, joined or opened: refresh the sidebar, go there, close the dialog. */
+function useGoToRoom(onClose: () => void) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  return async (roomId: string) => {
+    await queryClient.invalidateQueries(trpc.rooms.list.queryFilter());
+    openRoom(roomId);
+    onClose();
+  };
+}
+
+export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
+  const trpc = useTRPC();
+  const goToRoom = useGoToRoom(onClose);
   const [name, setName] = useState('');
   const [visibility, setVisibility] = useState<'public' | 'private'>('public');
   const [error, setError] = useState<string>();
   const create = useMutation(
     trpc.rooms.create.mutationOptions({
-      onSuccess: async (room) => {
-        await queryClient.invalidateQueries(trpc.rooms.list.queryFilter());
-        openRoom(room.id);
-        onClose();
-      },
+      onSuccess: (room) => goToRoom(room.id),
       onError: (e) => setError(friendly(e, 'Could not create the room.')),
     }),
   );
@@ -132,7 +139,7 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
 
 export function BrowseDialog({ onClose }: { onClose: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const goToRoom = useGoToRoom(onClose);
   const [search, setSearch] = useState('');
   const deferred = useDeferredValue(search.trim());
   const rooms = useQuery(
@@ -141,11 +148,7 @@ export function BrowseDialog({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string>();
   const join = useMutation(
     trpc.rooms.join.mutationOptions({
-      onSuccess: async (_data, { roomId }) => {
-        await queryClient.invalidateQueries(trpc.rooms.list.queryFilter());
-        openRoom(roomId);
-        onClose();
-      },
+      onSuccess: (_data, { roomId }) => goToRoom(roomId),
       onError: (e) => setError(friendly(e, 'That room no longer exists.')),
     }),
   );
@@ -205,16 +208,12 @@ export function BrowseDialog({ onClose }: { onClose: () => void }) {
 
 export function DirectDialog({ onClose }: { onClose: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const goToRoom = useGoToRoom(onClose);
   const [username, setUsername] = useState('');
   const [error, setError] = useState<string>();
   const open = useMutation(
     trpc.rooms.openDirect.mutationOptions({
-      onSuccess: async (room) => {
-        await queryClient.invalidateQueries(trpc.rooms.list.queryFilter());
-        openRoom(room.id);
-        onClose();
-      },
+      onSuccess: (room) => goToRoom(room.id),
       onError: (e) => setError(friendly(e, 'Nobody has that username.')),
     }),
   );
