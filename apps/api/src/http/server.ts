@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { WebSocketServer } from 'ws';
 import { createContextFactory } from '../context.js';
 import type { AppDeps } from '../deps.js';
+import { fanoutEncoder } from '../realtime/encoder.js';
 import { appRouter } from '../router.js';
 import { staticFiles } from './static.js';
 
@@ -83,6 +84,7 @@ export function createHttpServer(deps: AppDeps): HttpServer {
     router: appRouter,
     createContext,
     keepAlive: { enabled: true, pingMs: config.wsPingMs, pongWaitMs: config.wsPongWaitMs },
+    experimental_encoder: fanoutEncoder,
     onError,
   });
 
