@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  apiClient,
   browserSkipReason,
   buildWeb,
   launchChromium,
@@ -254,5 +255,41 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
     await b.getByRole('button', { name: 'Back to conversations' }).click();
     await b.getByRole('link', { name: /^launch/ }).waitFor(WAIT);
     expect(await overflow()).toBe(true);
+  });
+
+  it('explains a rate-limit refusal kindly, and Retry sends it later', async () => {
+    await b.getByRole('link', { name: /^launch/ }).click();
+    await composer(b).waitFor(WAIT);
+    // Spend Ana's whole send allowance on the server, as a flood of sends would.
+    const { user: ana } = await apiClient(server.url).auth.signIn.mutate({
+      username: 'ana',
+      password: 'correct horse battery',
+    });
+    const limiter = server.app.deps.limits.send;
+    while (
+      await limiter.consume(ana.id).then(
+        () => true,
+        () => false,
+      )
+    );
+
+    await send(a, 'Too quick?');
+    const refused = messageWith(a, 'Too quick?');
+    await refused.getByText(/that was quick/).waitFor(WAIT);
+    expect(await refused.getAttribute('class')).toMatch(/failed/);
+    expect(await messageWith(b, 'Too quick?').count()).toBe(0);
+
+    // The allowance refills within a second or so; Retry then delivers it, once.
+    await expect
+      .poll(
+        async () => {
+          if ((await refused.getAttribute('class'))?.includes('failed')) {
+            await refused.getByRole('button', { name: 'Retry' }).click();
+          }
+          return messageWith(b, 'Too quick?').count();
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .toBe(1);
   });
 });
