@@ -10,6 +10,7 @@ import {
   buildWeb,
   launchChromium,
   seedUser,
+  signInContext,
   startServer,
   type TestServer,
 } from './support';
@@ -235,6 +236,17 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
     await b.reload();
     await b.getByRole('link', { name: 'Cleo, offline' }).waitFor(WAIT);
     expect(await b.getByRole('link', { name: /Cleo.*unread/ }).count()).toBe(0);
+  });
+
+  it('a DM peer’s online dot follows them live', async () => {
+    const ctxC = await browser.newContext();
+    await signInContext(ctxC, server.url, 'cleo');
+    const c = await ctxC.newPage();
+    await c.goto(server.url);
+    await c.getByRole('button', { name: 'Sign out' }).waitFor(WAIT);
+    await b.getByRole('link', { name: 'Cleo, online' }).waitFor(WAIT);
+    await ctxC.close();
+    await b.getByRole('link', { name: 'Cleo, offline' }).waitFor(WAIT);
   });
 
   it('is usable at 375 × 812', async () => {
