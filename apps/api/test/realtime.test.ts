@@ -246,6 +246,34 @@ describe('history', () => {
   });
 });
 
+describe('room list', () => {
+  it('puts the most recently active room first, with unread counts and the last message', async () => {
+    const quiet = await sharedRoom('list quiet');
+    const busy = await sharedRoom('list busy');
+    await ana.client.messages.send.mutate({
+      roomId: quiet.id,
+      body: 'older',
+      clientId: clientId(),
+    });
+    await ana.client.messages.send.mutate({ roomId: busy.id, body: 'newer', clientId: clientId() });
+    await ana.client.messages.send.mutate({
+      roomId: quiet.id,
+      body: 'newest',
+      clientId: clientId(),
+    });
+    const list = await ben.client.rooms.list.query();
+    const mine = list.filter((r) => r.id === quiet.id || r.id === busy.id);
+    expect(mine.map((r) => [r.name, r.unread, r.lastMessage?.body])).toEqual([
+      ['list quiet', 2, 'newest'],
+      ['list busy', 1, 'newer'],
+    ]);
+    // Rooms with messages come before rooms without.
+    const firstEmpty = list.findIndex((r) => r.lastMessage === null);
+    if (firstEmpty !== -1)
+      expect(list.slice(firstEmpty).every((r) => r.lastMessage === null)).toBe(true);
+  });
+});
+
 describe('idempotent send', () => {
   it('one clientId sent 5 times concurrently stores one message and gives 5 identical replies', async () => {
     const room = await sharedRoom('idempotent');

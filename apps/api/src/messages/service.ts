@@ -12,7 +12,7 @@ import { fail, ok, type Result } from '../errors.js';
 import type { Bus } from '../realtime/bus.js';
 import type { TypingTracker } from '../realtime/typing.js';
 import { requireMember } from '../rooms/access.js';
-import { eventsAfter, historyPage, messageView } from './views.js';
+import { historyPage, messageView } from './views.js';
 
 export interface MessageDeps {
   db: Db;
@@ -187,5 +187,3 @@ export async function messageHistory(
     await historyPage(db, input.roomId, input.before ?? input.cursor ?? undefined, input.limit),
   );
 }
-
-export { eventsAfter };

@@ -1,4 +1,4 @@
-import { type Db, type DbOrTx, type MemberRole, memberships, type Room, rooms } from '@parley/db';
+import { type DbOrTx, type MemberRole, memberships, type Room, rooms } from '@parley/db';
 import { and, eq } from 'drizzle-orm';
 import { fail, ok, type Result } from '../errors.js';
 
@@ -31,12 +31,4 @@ export async function requireMember(
       : fail('NOT_FOUND', ROOM_NOT_FOUND);
   }
   return ok({ room: row.room, role: row.role });
-}
-
-export async function memberIds(db: Db, roomId: string): Promise<string[]> {
-  const rows = await db
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(eq(memberships.roomId, roomId));
-  return rows.map((r) => r.userId);
 }

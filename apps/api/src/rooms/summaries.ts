@@ -41,18 +41,21 @@ export async function roomSummaries(
         select json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name)
         from memberships pm join users u on u.id = pm.user_id
         where pm.room_id = r.id and pm.user_id <> ${userId} limit 1) end as peer,
-      (select json_build_object(
+      last.json as last_message
+    from memberships m join rooms r on r.id = m.room_id
+    left join lateral (
+      select lm.created_at, json_build_object(
           'author', json_build_object('id', a.id, 'username', a.username, 'displayName', a.display_name),
           'body', lm.body,
-          'createdAt', to_char(lm.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+          'createdAt', to_char(lm.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) as json
         from messages lm join users a on a.id = lm.author_id
         where lm.room_id = r.id and lm.deleted_at is null
-        order by lm.position desc limit 1) as last_message
-    from memberships m join rooms r on r.id = m.room_id
+        order by lm.position desc limit 1) last on true
     where m.user_id = ${userId} ${onlyRoomId ? sql`and r.id = ${onlyRoomId}` : sql``}
-    order by r.last_position > 0 desc, r.created_at desc`,
+    -- Most recently active first; rooms without messages after, newest first.
+    order by last.created_at desc nulls last, r.created_at desc`,
   );
-  const summaries = rows.map(
+  return rows.map(
     (r): RoomSummary => ({
       id: r.id,
       kind: r.kind,
@@ -65,9 +68,5 @@ export async function roomSummaries(
       peer: r.peer ? { ...r.peer, online: isOnline(r.peer.id) } : null,
       lastMessage: r.last_message,
     }),
-  );
-  // Most recently active first.
-  return summaries.sort((a, b) =>
-    (b.lastMessage?.createdAt ?? '').localeCompare(a.lastMessage?.createdAt ?? ''),
   );
 }
