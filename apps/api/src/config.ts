@@ -31,6 +31,8 @@ export const envSchema = dbEnvSchema.extend({
   PARLEY_WS_PING_MS: int(30_000),
   PARLEY_WS_PONG_WAIT_MS: int(5_000),
   PARLEY_SESSION_DAYS: int(30),
+  PARLEY_SEND_RATE: int(5),
+  PARLEY_SEND_BURST: z.coerce.number().int().min(0).default(15),
   PARLEY_TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
@@ -59,7 +61,7 @@ export interface Config {
   /** Largest WebSocket frame and HTTP body accepted. */
   maxPayloadBytes: number;
   typingTtlMs: number;
-  /** Sustained message sends per user per second, and the extra burst allowed. */
+  /** Sustained message sends per user per second, and the extra burst (refilled over 10 s). */
   sendRatePerSecond: number;
   sendBurst: number;
 }
@@ -117,8 +119,8 @@ export function loadConfig(
     maxBufferedBytes: 4 * 1024 * 1024,
     maxPayloadBytes: 64 * 1024,
     typingTtlMs: 5_000,
-    sendRatePerSecond: 5,
-    sendBurst: 15,
+    sendRatePerSecond: env.PARLEY_SEND_RATE,
+    sendBurst: env.PARLEY_SEND_BURST,
     ...overrides,
   };
 }
