@@ -7,12 +7,12 @@ import { type Config, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
 import { createRateLimits } from './http/rate-limits.js';
 import { createHttpServer } from './http/server.js';
+import type { Bus } from './live/bus.js';
+import { MemoryBus } from './live/memory-bus.js';
+import { PresenceTracker } from './live/presence.js';
+import { SocketRegistry } from './live/sockets.js';
+import { TypingTracker } from './live/typing.js';
 import { createLogger, type Logger } from './logger.js';
-import type { Bus } from './realtime/bus.js';
-import { MemoryBus } from './realtime/memory-bus.js';
-import { PresenceTracker } from './realtime/presence.js';
-import { SocketRegistry } from './realtime/sockets.js';
-import { TypingTracker } from './realtime/typing.js';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 

@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { readCookie, SESSION_COOKIE } from './auth/cookies.js';
 import { type Caller, resolveToken } from './auth/service.js';
 import type { AppDeps } from './deps.js';
-import { CLOSE_REVOKED } from './realtime/sockets.js';
+import { CLOSE_REVOKED } from './live/sockets.js';
 
 export interface Context {
   deps: AppDeps;

@@ -1,11 +1,11 @@
 import type { Db } from '@parley/db';
 import type { Config } from './config.js';
 import type { RateLimits } from './http/rate-limits.js';
+import type { Bus } from './live/bus.js';
+import type { PresenceTracker } from './live/presence.js';
+import type { SocketRegistry } from './live/sockets.js';
+import type { TypingTracker } from './live/typing.js';
 import type { Logger } from './logger.js';
-import type { Bus } from './realtime/bus.js';
-import type { PresenceTracker } from './realtime/presence.js';
-import type { SocketRegistry } from './realtime/sockets.js';
-import type { TypingTracker } from './realtime/typing.js';
 
 /** Everything a request may use, built once per server by createApp. */
 export interface AppDeps {

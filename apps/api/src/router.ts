@@ -1,6 +1,6 @@
 import { authRouter } from './auth/router.js';
+import { liveRouter } from './live/router.js';
 import { messagesRouter } from './messages/router.js';
-import { liveRouter } from './realtime/router.js';
 import { roomsRouter } from './rooms/router.js';
 import { tokensRouter } from './tokens/router.js';
 import { router } from './trpc.js';

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { WebSocketServer } from 'ws';
 import { createContextFactory } from '../context.js';
 import type { AppDeps } from '../deps.js';
-import { fanoutEncoder } from '../realtime/encoder.js';
+import { fanoutEncoder } from '../live/encoder.js';
 import { appRouter } from '../router.js';
 import { staticFiles } from './static.js';
 

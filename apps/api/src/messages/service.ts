@@ -9,8 +9,8 @@ import {
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
-import type { Bus } from '../realtime/bus.js';
-import type { TypingTracker } from '../realtime/typing.js';
+import type { Bus } from '../live/bus.js';
+import type { TypingTracker } from '../live/typing.js';
 import { requireMember } from '../rooms/access.js';
 import { historyPage, messageView } from './views.js';
 

@@ -3,8 +3,8 @@ import { type Db, memberships, queryRows, rooms, users } from '@parley/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
-import type { Bus } from '../realtime/bus.js';
-import type { PresenceTracker } from '../realtime/presence.js';
+import type { Bus } from '../live/bus.js';
+import type { PresenceTracker } from '../live/presence.js';
 import { ROOM_NOT_FOUND, requireMember } from './access.js';
 import { roomSummaries } from './summaries.js';
 

@@ -3,7 +3,7 @@
  * ephemeral port over a fresh test database, and real HTTP and WebSocket clients.
  */
 
-import { type DbHandle, sessions } from '@parley/db';
+import { type DbHandle, messages, roomEvents, sessions } from '@parley/db';
 import { createTestDb } from '@parley/db/testing';
 import {
   createTRPCClient,
@@ -15,6 +15,8 @@ import {
   wsLink,
 } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
+import { count } from 'drizzle-orm';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { signSessionToken } from '../../src/auth/session-tokens.js';
@@ -204,4 +206,18 @@ export async function signUp(server: Server, username: string): Promise<SignedUp
     password: PASSWORD,
   });
   return { id: user.id, username: user.username, token };
+}
+
+/** A human message: a sentence, not a JSON dump of validation issues. */
+export function expectHumanMessage(message: string, pattern: RegExp) {
+  expect(message).toMatch(pattern);
+  expect(message.trim()).not.toMatch(/^[[{]/);
+  expect(message).not.toContain('"code"');
+}
+
+/** How many messages and room events the database holds. */
+export async function written(server: Server) {
+  const [m] = await server.db.db.select({ n: count() }).from(messages);
+  const [e] = await server.db.db.select({ n: count() }).from(roomEvents);
+  return { messages: Number(m?.n), events: Number(e?.n) };
 }

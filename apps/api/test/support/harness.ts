@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RoomEvent } from '@parley/api-contract/schemas';
 import { createTestDb } from '@parley/db/testing';
 import {
   createTRPCClient,
@@ -9,9 +10,9 @@ import {
   wsLink,
 } from '@trpc/client';
 import WebSocket from 'ws';
-import { createApp, type RunningApp } from '../src/app.js';
-import type { Config } from '../src/config.js';
-import type { AppRouter } from '../src/router.js';
+import { createApp, type RunningApp } from '../../src/app.js';
+import type { Config } from '../../src/config.js';
+import type { AppRouter } from '../../src/router.js';
 
 export type Client = TRPCClient<AppRouter>;
 
@@ -44,6 +45,8 @@ export async function startServer(overrides: Partial<Config> = {}) {
     },
   };
 }
+
+export type TestServer = Awaited<ReturnType<typeof startServer>>;
 
 export interface Connected {
   client: Client;
@@ -104,3 +107,37 @@ export async function waitFor(
 }
 
 export const clientId = () => randomUUID();
+
+export type Person = Awaited<ReturnType<typeof signUp>>;
+
+/** A private room that `owner` creates and invites `guest` to. */
+export async function shareRoom(owner: Person, guest: Person, name: string) {
+  const room = await owner.client.rooms.create.mutate({ name, visibility: 'private' });
+  await owner.client.rooms.invite.mutate({ roomId: room.id, username: guest.user.username });
+  return room;
+}
+
+/** Subscribes to a room's events, collecting them; `lastEventId` resumes. */
+export function collect(person: { client: Client }, roomId: string, lastEventId?: string) {
+  const events: RoomEvent[] = [];
+  const errors: unknown[] = [];
+  let started = false;
+  const sub = person.client.live.roomEvents.subscribe(
+    { roomId, lastEventId },
+    {
+      onStarted: () => {
+        started = true;
+      },
+      onData: (tracked) => events.push(tracked.data),
+      onError: (err) => errors.push(err),
+    },
+  );
+  return {
+    events,
+    errors,
+    started: () => started,
+    positions: () => events.map((e) => e.position),
+    created: () => events.filter((e) => e.type === 'message.created').map((e) => e.message.body),
+    stop: () => sub.unsubscribe(),
+  };
+}

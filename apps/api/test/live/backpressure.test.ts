@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sendMessage } from '../src/messages/service.js';
-import { clientId, signUp, startServer, waitFor } from './harness.js';
+import { sendMessage } from '../../src/messages/service.js';
+import { clientId, signUp, startServer, waitFor } from '../support/harness.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { sessions, users } from '@parley/db';
 import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, signUp, startServer, waitFor } from './harness.js';
+import { connect, signUp, startServer, waitFor } from '../support/harness.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 
 it('logs a failed query without its parameters, and never a body or token field', () => {
   const lines: string[] = [];

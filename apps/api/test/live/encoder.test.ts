@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { fanoutEncoder } from '../src/realtime/encoder.js';
+import { fanoutEncoder } from '../../src/live/encoder.js';
 
 const envelope = (id: number, eventId: string, data: object, jsonrpc?: '2.0') => ({
   id,

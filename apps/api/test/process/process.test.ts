@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const apiDir = fileURLToPath(new URL('..', import.meta.url));
+const apiDir = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-proc-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

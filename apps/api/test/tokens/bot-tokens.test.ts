@@ -14,9 +14,9 @@ import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApp, type RunningApp } from '../src/app.js';
-import { hashBotSecret } from '../src/auth/session-tokens.js';
-import { CLOSE_REVOKED } from '../src/realtime/sockets.js';
+import { createApp, type RunningApp } from '../../src/app.js';
+import { hashBotSecret } from '../../src/auth/session-tokens.js';
+import { CLOSE_REVOKED } from '../../src/live/sockets.js';
 
 const SECRET = 'test-secret-for-the-token-suite-0123456789';
 const PASSWORD = 'correct horse battery staple';

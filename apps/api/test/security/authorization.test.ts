@@ -16,8 +16,8 @@ import { randomUUID } from 'node:crypto';
 import type { TRPCUntypedClient } from '@trpc/client';
 import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendMessage } from '../src/messages/service.js';
-import { appRouter } from '../src/router.js';
+import { sendMessage } from '../../src/messages/service.js';
+import { appRouter } from '../../src/router.js';
 import {
   errorCode,
   errorMessage,
@@ -35,7 +35,7 @@ import {
   untypedHttpClient,
   type WsClient,
   wsClient,
-} from './support/security-harness.js';
+} from '../support/security-harness.js';
 
 const CALLERS = ['anonymous', 'outsider', 'member', 'admin', 'bot'] as const;
 type Who = (typeof CALLERS)[number];

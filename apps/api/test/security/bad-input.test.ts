@@ -2,24 +2,23 @@
  * Bad input (issue 3): oversized and empty bodies, unknown rooms, malformed lastEventId, a
  * 1 MB WebSocket frame, a garbage frame, expired and forged tokens, a foreign Origin and a
  * 1 MB HTTP body each get a clear error or a closed socket; the server keeps serving everyone
- * else, and nothing is written. Then the rate limits: a burst of sends, and guessing one
- * account's password. All over real HTTP and WebSocket against a real server and database.
+ * else, and nothing is written. All over real HTTP and WebSocket against a real server and
+ * database. (The rate limits are in rate-limits.test.ts.)
  */
 import { randomUUID } from 'node:crypto';
-import { messages, roomEvents, sessions } from '@parley/db';
-import { count, eq, sql } from 'drizzle-orm';
+import { sessions } from '@parley/db';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
-import { signSessionToken } from '../src/auth/session-tokens.js';
+import { signSessionToken } from '../../src/auth/session-tokens.js';
 import {
   errorCode,
-  errorMessage,
+  expectHumanMessage,
   failure,
   firstEmission,
   type HttpClient,
   httpClient,
   outcome,
-  PASSWORD,
   SECRET,
   type Server,
   type SignedUp,
@@ -28,8 +27,9 @@ import {
   startServer,
   typedWsClient,
   type WsClient,
+  written,
   wsClient,
-} from './support/security-harness.js';
+} from '../support/security-harness.js';
 
 const MB = 1024 * 1024;
 
@@ -113,13 +113,6 @@ function wireResultFor(id: number) {
     'result' in message;
 }
 
-/** A human message: a sentence, not a JSON dump of validation issues. */
-function expectHumanMessage(message: string, pattern: RegExp) {
-  expect(message).toMatch(pattern);
-  expect(message.trim()).not.toMatch(/^[[{]/);
-  expect(message).not.toContain('"code"');
-}
-
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
@@ -135,12 +128,6 @@ let roomId: string;
 const bobSaw: string[] = [];
 let stopBob: (() => void) | undefined;
 let writtenBefore: { messages: number; events: number };
-
-async function written() {
-  const [m] = await server.db.db.select({ n: count() }).from(messages);
-  const [e] = await server.db.db.select({ n: count() }).from(roomEvents);
-  return { messages: Number(m?.n), events: Number(e?.n) };
-}
 
 /** A raw socket that presents a token as its connection params, as the browser client does. */
 function socketWithParams(token: string, options: ClientOptions = {}): RawSocket {
@@ -205,7 +192,7 @@ describe('bad input', () => {
       );
       stopBob = () => sub.unsubscribe();
     });
-    writtenBefore = await written();
+    writtenBefore = await written(server);
   });
 
   afterAll(async () => {
@@ -385,7 +372,7 @@ describe('bad input', () => {
   });
 
   it('wrote nothing, and still serves a normal client and the listener', async () => {
-    expect(await written()).toEqual(writtenBefore);
+    expect(await written(server)).toEqual(writtenBefore);
     expect(bobSaw).toEqual([]);
 
     const longest = `  ${'z'.repeat(4000)}  `;
@@ -396,64 +383,9 @@ describe('bad input', () => {
     expect(page.items.map((m) => m.id)).toEqual([hello.id, sent.id]);
     await expect.poll(() => bobSaw.length).toBe(2);
     expect(bobSaw).toEqual(['z'.repeat(4000), 'hello']);
-    expect(await written()).toEqual({
+    expect(await written(server)).toEqual({
       messages: writtenBefore.messages + 2,
       events: writtenBefore.events + 2,
     });
-  });
-
-  it('limits a burst of sends with TOO_MANY_REQUESTS and a kind message', async () => {
-    const before = await written();
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        aliceHttp.messages.send.mutate({ roomId, body: `burst ${i}`, clientId: `burst-${i}` }).then(
-          () => 'ok',
-          (error: unknown) => error,
-        ),
-      ),
-    );
-    const sent = results.filter((r) => r === 'ok').length;
-    const limited = results.filter((r) => r !== 'ok');
-    // About 20 go through (the 10 s burst allowance plus a second's worth), then the limit.
-    expect(sent).toBeGreaterThanOrEqual(15);
-    expect(limited.length).toBeGreaterThan(0);
-    for (const error of limited) {
-      expect(errorCode(error)).toBe('TOO_MANY_REQUESTS');
-      expectHumanMessage(
-        errorMessage(error),
-        /faster than Parley allows\. Try again in \d+ seconds?\./,
-      );
-    }
-    expect((await written()).messages).toBe(before.messages + sent);
-    // Someone else is not limited by Alice's burst.
-    const bobHttp = httpClient(server, bob.token);
-    expect(await outcome(bobHttp.messages.send.mutate({ roomId, body: 'me', clientId: 'b' }))).toBe(
-      'ok',
-    );
-  });
-
-  it('limits guessing the password of one account, whatever the case of its name', async () => {
-    const anonymous = httpClient(server);
-    const results: string[] = [];
-    for (let i = 0; i < 12; i++) {
-      const username = i % 2 === 0 ? bob.username : bob.username.toUpperCase();
-      results.push(
-        await outcome(anonymous.auth.signIn.mutate({ username, password: `guess ${i}` })),
-      );
-    }
-    const firstLimited = results.indexOf('TOO_MANY_REQUESTS');
-    expect(firstLimited, results.join(', ')).toBeGreaterThanOrEqual(3);
-    expect(results.slice(0, firstLimited).every((r) => r === 'UNAUTHORIZED')).toBe(true);
-    expect(results.slice(firstLimited).every((r) => r === 'TOO_MANY_REQUESTS')).toBe(true);
-    // Once limited, even the right password is not tried, so guessing confirms nothing.
-    const error = await failure(
-      anonymous.auth.signIn.mutate({ username: bob.username, password: PASSWORD }),
-    );
-    expect(errorCode(error)).toBe('TOO_MANY_REQUESTS');
-    expectHumanMessage(error.message, /Too many sign-in attempts.*Try again in \d+ seconds?\./);
-    // Another account can still sign in from the same address.
-    expect(
-      await outcome(anonymous.auth.signIn.mutate({ username: alice.username, password: PASSWORD })),
-    ).toBe('ok');
   });
 });
