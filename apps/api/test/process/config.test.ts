@@ -1,9 +1,9 @@
 import { createTestDb } from '@parley/db/testing';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { clientId, signUp, testConfig } from './harness.js';
+import { createApp } from '../../src/app.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { clientId, signUp, testConfig } from '../support/harness.js';
 
 const secret = { PARLEY_SECRET: 'config-test-secret-config-test-secret' };
 
