@@ -39,7 +39,10 @@ export function MessageList({
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
-  const anchor = useRef<{ key: string; offset: number } | null>(null);
+  /** The message I am reading: its row key and where its text sits below the top edge. */
+  const anchor = useRef<{ key: string; textTop: number } | null>(null);
+  /** The scrollTop this component last set, so its own scroll events are not read as mine. */
+  const ownScroll = useRef<number | null>(null);
   const [unseen, setUnseen] = useState(0);
   const [viewport, setViewport] = useState(0);
 
@@ -54,44 +57,52 @@ export function MessageList({
     getItemKey: (i) => rows[i]?.key ?? i,
     overscan: 10,
   });
+  // This list keeps its place itself, from what is on screen (holdAnchor below): the
+  // virtualizer's own size-change compensation would move it a second time, and skips rows
+  // re-measured while scrolling up.
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = () => false;
   const total = virtualizer.getTotalSize();
   // Few messages sit at the bottom, like every chat.
   const topPad = Math.max(0, viewport - total);
+
+  const setScrollTop = useCallback((el: HTMLElement, top: number) => {
+    el.scrollTop = top;
+    ownScroll.current = el.scrollTop;
+  }, []);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
     const ro = new ResizeObserver(() => {
       setViewport(el.clientHeight);
-      if (pinned.current) el.scrollTop = el.scrollHeight;
+      if (pinned.current) setScrollTop(el, el.scrollHeight);
     });
     ro.observe(el);
     return () => ro.disconnect();
-  }, []);
+  }, [setScrollTop]);
 
-  const captureAnchor = useCallback(() => {
+  /** Where a row's text is, relative to the top of the view (null when it is not rendered). */
+  const textTop = (el: HTMLElement, key: string): number | null => {
+    const body = el.querySelector(`.row[data-key="${CSS.escape(key)}"] .body`);
+    return body ? body.getBoundingClientRect().top - el.getBoundingClientRect().top : null;
+  };
+
+  // The text being read, not the row's top edge: a row's author header comes and goes as
+  // the message before it loads (grouping), and day labels carry no text worth holding.
+  const captureAnchor = () => {
     const el = scrollRef.current;
     if (!el) return;
-    // The first message (not a day label: those stay put when older messages of the same
-    // day arrive) that reaches into the viewport.
-    const top = el.scrollTop - topPad;
-    const items = virtualizer.measurementsCache;
-    let lo = 0;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((items[mid]?.end ?? 0) > top) hi = mid;
-      else lo = mid + 1;
-    }
-    for (let i = lo; i < items.length; i++) {
-      const item = items[i];
-      if (item && rows[i]?.kind === 'message') {
-        anchor.current = { key: String(item.key), offset: item.start - top };
+    const viewTop = el.getBoundingClientRect().top;
+    for (const row of el.querySelectorAll<HTMLElement>('.row[data-key]')) {
+      const body = row.querySelector('.body');
+      const rect = body?.getBoundingClientRect();
+      if (rect && rect.bottom > viewTop && row.dataset.key) {
+        anchor.current = { key: row.dataset.key, textTop: rect.top - viewTop };
         return;
       }
     }
     anchor.current = null;
-  }, [virtualizer, topPad, rows]);
+  };
 
   const onScroll = () => {
     const el = scrollRef.current;
@@ -99,11 +110,30 @@ export function MessageList({
     const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
     pinned.current = fromBottom < BOTTOM_SLACK;
     if (pinned.current && unseen) setUnseen(0);
-    captureAnchor();
+    const mine = ownScroll.current !== null && Math.abs(el.scrollTop - ownScroll.current) < 1;
+    ownScroll.current = null;
+    if (!mine) captureAnchor();
     if (el.scrollTop < LOAD_OLDER_AT && hasOlder && !loadingOlder) loadOlder();
   };
 
-  // Rows changed: keep the view where it was (older pages prepended) or follow the bottom.
+  /** Puts the text I was reading back where it was, after anything above it changed. */
+  const holdAnchor = () => {
+    const el = scrollRef.current;
+    const held = anchor.current;
+    if (!el || !held || pinned.current) return;
+    const now = textTop(el, held.key);
+    if (now !== null) {
+      if (Math.abs(now - held.textTop) >= 1) setScrollTop(el, el.scrollTop + now - held.textTop);
+      return;
+    }
+    // Not rendered (a page landed above it): go to where the virtualizer puts it; the render
+    // that follows brings it on screen and the branch above settles the last pixels.
+    const index = rows.findIndex((r) => r.key === held.key);
+    const item = index >= 0 ? virtualizer.measurementsCache[index] : undefined;
+    if (item) setScrollTop(el, item.start + topPad - held.textTop);
+  };
+
+  // Rows changed: follow the bottom when pinned, count what arrived while reading history.
   const prev = useRef<{ last?: string | undefined }>({});
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -113,33 +143,23 @@ export function MessageList({
     const before = prev.current;
     prev.current = { last };
     if (pinned.current) {
-      el.scrollTop = el.scrollHeight;
+      setScrollTop(el, el.scrollHeight);
       return;
-    }
-    // Older pages (or anything else) added above: put the row I was looking at back in place.
-    if (anchor.current) {
-      const { key, offset } = anchor.current;
-      const index = rows.findIndex((r) => r.key === key);
-      const item = index >= 0 ? virtualizer.measurementsCache[index] : undefined;
-      const target = item ? item.start - offset + topPad : null;
-      if (target !== null && Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
     }
     if (before.last !== undefined && last !== before.last && lastRow?.kind === 'message') {
       if (lastRow.message.author.id !== meId) setUnseen((n) => n + 1);
     }
-  }, [rows, virtualizer, topPad, meId]);
+  }, [rows, meId, setScrollTop]);
 
-  // After every render (rows measured, sizes settled) note the row at the top again, so the
-  // anchor uses real sizes rather than the estimates it had while scrolling.
-  useLayoutEffect(() => {
-    if (!pinned.current) captureAnchor();
-  });
+  // After every render (a page prepended, rows measured, a header gone) hold the text I am
+  // reading in place.
+  useLayoutEffect(holdAnchor);
 
   // Sizes settle after measuring: stay at the bottom while pinned.
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && pinned.current) el.scrollTop = el.scrollHeight;
-  }, [total, viewport]);
+    if (el && pinned.current) setScrollTop(el, el.scrollHeight);
+  }, [total, viewport, setScrollTop]);
 
   // I sent something: go to the bottom.
   useLayoutEffect(() => {
@@ -147,8 +167,8 @@ export function MessageList({
     pinned.current = true;
     setUnseen(0);
     const el = scrollRef.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [scrollToBottomSignal]);
+    if (el) setScrollTop(el, el.scrollHeight);
+  }, [scrollToBottomSignal, setScrollTop]);
 
   // Not enough history to scroll: fetch more until there is (or there is no more).
   useEffect(() => {
@@ -187,6 +207,7 @@ export function MessageList({
               <div
                 key={v.key}
                 data-index={v.index}
+                data-key={v.key}
                 ref={virtualizer.measureElement}
                 className="row"
                 style={{ transform: `translateY(${v.start}px)` }}

@@ -19,8 +19,16 @@ const skip = browserSkipReason();
 if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
 
 const WAIT = { timeout: 15_000 };
-const TOTAL = 120;
+/**
+ * 170 messages in author groups chosen against the web app's pages of 50 (121–170, 71–120,
+ * 21–70, 1–20), so scrolling up crosses every kind of page boundary whatever the fonts:
+ * 120|121 and 70|71 split an author group (the first row of the newer page loses its
+ * author header when its predecessor arrives), 20|21 falls on a group's start.
+ */
+const GROUP_STARTS = [1, 21, 41, 61, 81, 101, 111, 131, 151];
+const TOTAL = 170;
 const label = (i: number) => `Seed message ${String(i).padStart(3, '0')}`;
+const groupOf = (i: number) => GROUP_STARTS.findLastIndex((start) => start <= i);
 
 describe.skipIf(skip !== null)('long history in Chromium', () => {
   let web: Awaited<ReturnType<typeof buildWeb>>;
@@ -35,15 +43,15 @@ describe.skipIf(skip !== null)('long history in Chromium', () => {
     server = await startServer(web.dir);
     const reader = await seedUser(server.url, 'reader', 'Rea Der');
     writers = [];
-    // Several writers so seeding stays inside each one's send burst.
-    for (let w = 0; w < 6; w++) {
+    // A writer per author group, which also keeps seeding inside each one's send burst.
+    for (let w = 0; w < GROUP_STARTS.length; w++) {
       writers.push((await seedUser(server.url, `writer${w}`, `Writer ${w}`)).client);
     }
     const room = await reader.client.rooms.create.mutate({ name: 'archive', visibility: 'public' });
     roomId = room.id;
     for (const w of writers) await w.rooms.join.mutate({ roomId });
     for (let i = 1; i <= TOTAL; i++) {
-      const writer = writers[Math.floor((i - 1) / 20)];
+      const writer = writers[groupOf(i)];
       await writer?.messages.send.mutate({ roomId, body: label(i), clientId: `seed-${i}` });
     }
     browser = await launchChromium();
@@ -75,11 +83,18 @@ describe.skipIf(skip !== null)('long history in Chromium', () => {
   });
 
   it('loads older pages on scroll-up without moving what I am reading', async () => {
-    const anchorOffset = async (text: string) =>
-      message(text).evaluate((el) => {
-        const scroller = el.closest('[role="log"]');
-        if (!scroller) throw new Error('no log');
-        return el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+    // Where each message's text sits in the viewport (what a reader's eyes are on).
+    const visibleBodies = () =>
+      log().evaluate((el) => {
+        const view = el.getBoundingClientRect();
+        const out: Record<string, number> = {};
+        for (const body of el.querySelectorAll('article.msg .body')) {
+          const r = body.getBoundingClientRect();
+          if (r.bottom > view.top && r.top < view.bottom) {
+            out[body.textContent ?? ''] = Math.round(r.top - view.top);
+          }
+        }
+        return out;
       });
     // Hold history requests so the test can look at the screen before the page lands.
     type Held = { continue(): Promise<void> };
@@ -87,36 +102,63 @@ describe.skipIf(skip !== null)('long history in Chromium', () => {
     await page.route(/\/trpc\/messages\.history/, (route) => {
       held.push(route);
     });
-    // Walk up until the oldest message arrives. Each time, the row at the top when I reach it
-    // must stay where it was once the older page is in.
     const complete = async () => (await log().getAttribute('data-history')) === 'complete';
-    for (let round = 0; round < 6 && !(await complete()); round++) {
+    // Each round reads at the top of the loaded history while the older page is held, then
+    // lets it land. The first round cuts the top message's author header in half (the row
+    // straddles the top edge), the others read with it whole.
+    const rounds: { boundary: number; cut: boolean }[] = [
+      { boundary: 121, cut: true },
+      { boundary: 71, cut: false },
+      { boundary: 21, cut: false },
+    ];
+    for (const { boundary, cut } of rounds) {
       await log().evaluate((el) => {
         el.scrollTop = 0;
       });
       await expect.poll(() => held.length, WAIT).toBeGreaterThan(0);
-      const topRow = async () =>
-        log().evaluate((el) => {
-          const top = el.getBoundingClientRect().top;
-          const rows = [...el.querySelectorAll('article.msg')].map((a) => ({
-            text: a.querySelector('.body')?.textContent ?? '',
-            offset: a.getBoundingClientRect().top - top,
-          }));
-          return rows.find((r) => r.offset >= 0) ?? null;
-        });
-      await expect.poll(async () => (await topRow())?.offset ?? 1e9, WAIT).toBeLessThan(150);
-      const seen = await topRow();
-      if (!seen) throw new Error('no row at the top');
+      await message(label(boundary)).waitFor(WAIT);
+      // Put the oldest loaded message at the top, whole or with its header cut.
+      await message(label(boundary)).evaluate((article, cutHeader) => {
+        const scroller = article.closest('[role="log"]');
+        if (!scroller) throw new Error('no log');
+        const offset = article.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+        scroller.scrollTop += offset + (cutHeader ? 12 : -8);
+      }, cut);
+      await expect.poll(async () => (await visibleBodies())[label(boundary)], WAIT).toBeDefined();
+      const before = await visibleBodies();
+      expect(before[label(boundary)]).toBeLessThan(80);
       const height = await log().evaluate((el) => el.scrollHeight);
       for (const route of held.splice(0)) await route.continue();
       await expect
         .poll(() => log().evaluate((el) => el.scrollHeight), WAIT)
         .toBeGreaterThan(height);
-      await expect.poll(() => anchorOffset(seen.text), WAIT).toBeCloseTo(seen.offset, -1);
+      await message(label(boundary - 1)).waitFor({ state: 'attached', ...WAIT });
+      // The boundary row lost its author header exactly when its group continues above.
+      const grouped = await message(label(boundary)).evaluate((a) =>
+        a.classList.contains('grouped'),
+      );
+      expect(grouped).toBe(groupOf(boundary) === groupOf(boundary - 1));
+      // Every message I could see is where it was, within a few pixels.
+      const moved = async () => {
+        const after = await visibleBodies();
+        return Object.fromEntries(
+          Object.entries(before)
+            .map(([text, top]) => [text, (after[text] ?? Number.NaN) - top] as const)
+            .filter(([, shift]) => !(Math.abs(shift) <= 3)),
+        );
+      };
+      await expect.poll(moved, WAIT).toEqual({});
+      // …and stays there once late measurements have settled.
+      await page.waitForTimeout(250);
+      expect(await moved()).toEqual({});
     }
-    expect(await complete()).toBe(true);
+    // The last page (1–20) has nothing older: the history is complete once it lands.
+    await log().evaluate((el) => {
+      el.scrollTop = 0;
+    });
     await page.unroute(/\/trpc\/messages\.history/);
     for (const route of held.splice(0)) await route.continue();
+    await expect.poll(complete, WAIT).toBe(true);
     await log().evaluate((el) => {
       el.scrollTop = 0;
     });
