@@ -5,6 +5,7 @@ import { createDb, type DbHandle, dbOptionsFromEnv, migrate } from '@parley/db';
 import type { WebSocketServer } from 'ws';
 import { type Config, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
+import { EventPublisher } from './events/publisher.js';
 import { createRateLimits } from './http/rate-limits.js';
 import { createHttpServer } from './http/server.js';
 import type { Bus } from './live/bus.js';
@@ -55,13 +56,15 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
 
   const bus = options.bus ?? new MemoryBus();
   const onError = (err: unknown) => log.error({ err }, 'background task failed');
+  const events = new EventPublisher(bus);
   const deps: AppDeps = {
     config,
     db: handle.db,
     bus,
+    events,
     log,
-    presence: new PresenceTracker(handle.db, bus, onError),
-    typing: new TypingTracker(bus, config.typingTtlMs),
+    presence: new PresenceTracker(handle.db, events, onError),
+    typing: new TypingTracker(events, config.typingTtlMs),
     sockets: new SocketRegistry(bus),
     limits: createRateLimits(config),
   };

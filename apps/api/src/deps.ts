@@ -1,7 +1,8 @@
 import type { Db } from '@parley/db';
 import type { Config } from './config.js';
+import type { EventPublisher } from './events/publisher.js';
 import type { RateLimits } from './http/rate-limits.js';
-import type { Bus } from './live/bus.js';
+import type { BusSubscriber } from './live/bus.js';
 import type { PresenceTracker } from './live/presence.js';
 import type { SocketRegistry } from './live/sockets.js';
 import type { TypingTracker } from './live/typing.js';
@@ -11,7 +12,9 @@ import type { Logger } from './logger.js';
 export interface AppDeps {
   config: Config;
   db: Db;
-  bus: Bus;
+  /** Subscribe only: publishing goes through `events`. */
+  bus: BusSubscriber;
+  events: EventPublisher;
   log: Logger;
   presence: PresenceTracker;
   typing: TypingTracker;

@@ -44,10 +44,7 @@ export const authRouter = router({
   signOut: authedProcedure.mutation(async ({ ctx }) => {
     if (ctx.caller.sessionId) {
       await revokeSession(ctx.deps.db, ctx.caller.sessionId);
-      ctx.deps.bus.publish('auth', '*', {
-        type: 'session.revoked',
-        sessionId: ctx.caller.sessionId,
-      });
+      ctx.deps.events.sessionRevoked(ctx.caller.sessionId);
     }
     if (ctx.http) clearSessionCookie(ctx.http.res);
     return { ok: true as const };

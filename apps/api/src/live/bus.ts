@@ -33,3 +33,6 @@ export interface Bus {
   listenerCount(): number;
   close(): Promise<void>;
 }
+
+/** The bus as everything but the event publisher sees it. */
+export type BusSubscriber = Pick<Bus, 'subscribe' | 'listenerCount'>;

@@ -1,6 +1,6 @@
-import { type Db, memberships } from '@parley/db';
-import { eq } from 'drizzle-orm';
-import type { Bus } from './bus.js';
+import type { Db } from '@parley/db';
+import type { EventPublisher } from '../events/publisher.js';
+import { roomsOf } from '../rooms/members.js';
 
 /**
  * Who is online: a user with at least one authenticated socket on this node. Transitions are
@@ -11,7 +11,7 @@ export class PresenceTracker {
 
   constructor(
     private readonly db: Db,
-    private readonly bus: Bus,
+    private readonly events: EventPublisher,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -34,16 +34,15 @@ export class PresenceTracker {
   }
 
   #announce(userId: string, online: boolean): void {
-    this.db
-      .select({ roomId: memberships.roomId })
-      .from(memberships)
-      .where(eq(memberships.userId, userId))
-      .then((rows) => {
+    roomsOf(this.db, userId)
+      .then((rooms) => {
         // Still the current state? A quick reconnect may have flipped it back.
         if (this.isOnline(userId) !== online) return;
-        for (const { roomId } of rows) {
-          this.bus.publish('activity', roomId, { type: 'presence', userId, online });
-        }
+        this.events.presenceChanged(
+          userId,
+          online,
+          rooms.map((room) => room.id),
+        );
       })
       .catch(this.onError);
   }

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Caller } from '../auth/service.js';
-import type { AuthEvent, Bus } from './bus.js';
+import type { AuthEvent, BusSubscriber } from './bus.js';
 
 /** 4401: the credentials behind this socket were revoked; the client must sign in again. */
 export const CLOSE_REVOKED = 4401;
@@ -18,7 +18,7 @@ export class SocketRegistry {
   readonly #recentlyRevoked = new Map<string, number>();
   readonly #unsubscribe: () => void;
 
-  constructor(bus: Bus) {
+  constructor(bus: BusSubscriber) {
     this.#unsubscribe = bus.subscribe('auth', '*', (event) => this.#revoke(event));
   }
 

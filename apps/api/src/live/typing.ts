@@ -1,5 +1,5 @@
 import type { UserRef } from '@parley/api-contract/schemas';
-import type { Bus } from './bus.js';
+import type { EventPublisher } from '../events/publisher.js';
 
 /** "Ana is typing…": on while signals keep coming, off `ttlMs` after the last one or on send. */
 export class TypingTracker {
@@ -8,7 +8,7 @@ export class TypingTracker {
   readonly #typing = new Map<string, Map<string, UserRef>>();
 
   constructor(
-    private readonly bus: Bus,
+    private readonly events: EventPublisher,
     private readonly ttlMs: number,
   ) {}
 
@@ -27,7 +27,7 @@ export class TypingTracker {
         this.#typing.set(roomId, room);
       }
       room.set(user.id, user);
-      this.bus.publish('activity', roomId, { type: 'typing', user, typing: true });
+      this.events.typingChanged(roomId, user, true);
     }
   }
 
@@ -40,7 +40,7 @@ export class TypingTracker {
     const room = this.#typing.get(roomId);
     room?.delete(user.id);
     if (room?.size === 0) this.#typing.delete(roomId);
-    this.bus.publish('activity', roomId, { type: 'typing', user, typing: false });
+    this.events.typingChanged(roomId, user, false);
   }
 
   typingIn(roomId: string): UserRef[] {

@@ -1,4 +1,4 @@
-import type { MessageView, messageInputs, RoomEvent } from '@parley/api-contract/schemas';
+import type { MessageView, messageInputs } from '@parley/api-contract/schemas';
 import {
   allocatePosition,
   appendRoomEvent,
@@ -9,14 +9,14 @@ import {
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
-import type { Bus } from '../live/bus.js';
+import type { EventPublisher } from '../events/publisher.js';
 import type { TypingTracker } from '../live/typing.js';
 import { requireMember } from '../rooms/access.js';
 import { historyPage, messageView } from './views.js';
 
 export interface MessageDeps {
   db: Db;
-  bus: Bus;
+  events: EventPublisher;
   typing: TypingTracker;
 }
 
@@ -24,16 +24,6 @@ const MESSAGE_NOT_FOUND = 'Message not found.';
 
 /** Thrown inside a send transaction to roll back a position taken for a duplicate. */
 class DuplicateSend extends Error {}
-
-function publish(deps: MessageDeps, event: RoomEvent) {
-  const { roomId, author } = event.message;
-  deps.bus.publish('room', roomId, event);
-  deps.bus.publish('activity', roomId, {
-    type: 'room.activity',
-    lastPosition: event.position,
-    authorId: author.id,
-  });
-}
 
 async function existingSend(
   deps: MessageDeps,
@@ -114,7 +104,7 @@ export async function sendMessage(
   );
   if (!view) throw new Error('sent message vanished');
   deps.typing.stop(input.roomId, view.author);
-  publish(deps, { type: 'message.created', position, message: view });
+  deps.events.messageEvent({ type: 'message.created', position, message: view });
   return ok(view);
 }
 
@@ -156,7 +146,9 @@ async function changeMessage(
   if (!outcome.ok) return outcome;
   const view = await messageView(deps.db, eq(messages.id, messageId));
   if (!view) throw new Error('changed message vanished');
-  if (outcome.value !== null) publish(deps, { type, position: outcome.value, message: view });
+  if (outcome.value !== null) {
+    deps.events.messageEvent({ type, position: outcome.value, message: view });
+  }
   return ok(view);
 }
 

@@ -3,14 +3,14 @@ import { type Db, memberships, queryRows, rooms, users } from '@parley/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
-import type { Bus } from '../live/bus.js';
+import type { EventPublisher } from '../events/publisher.js';
 import type { PresenceTracker } from '../live/presence.js';
 import { ROOM_NOT_FOUND, requireMember } from './access.js';
 import { roomSummaries } from './summaries.js';
 
 export interface RoomDeps {
   db: Db;
-  bus: Bus;
+  events: EventPublisher;
   presence: PresenceTracker;
 }
 
@@ -21,10 +21,7 @@ async function summaryFor(deps: RoomDeps, userId: string, roomId: string): Promi
 }
 
 async function announceAdded(deps: RoomDeps, userId: string, roomId: string) {
-  deps.bus.publish('user', userId, {
-    type: 'room.added',
-    room: await summaryFor(deps, userId, roomId),
-  });
+  deps.events.roomAdded(userId, await summaryFor(deps, userId, roomId));
 }
 
 async function findUser(db: Db, username: string): Promise<Result<{ id: string }>> {
@@ -127,7 +124,7 @@ export async function leaveRoom(
   await deps.db
     .delete(memberships)
     .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
-  deps.bus.publish('user', userId, { type: 'room.removed', roomId });
+  deps.events.roomRemoved(userId, roomId);
   return ok({ roomId });
 }
 
@@ -176,7 +173,7 @@ export async function kickFromRoom(
     .where(and(eq(memberships.roomId, room.id), eq(memberships.userId, target.id)))
     .returning({ userId: memberships.userId });
   if (!removed) return fail('NOT_FOUND', `${input.username} is not in this room.`);
-  deps.bus.publish('user', target.id, { type: 'room.removed', roomId: room.id });
+  deps.events.roomRemoved(target.id, room.id);
   return ok({ roomId: room.id, userId: target.id });
 }
 

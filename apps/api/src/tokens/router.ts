@@ -13,7 +13,7 @@ export const tokensRouter = router({
 
   revoke: sessionProcedure.input(tokenInputs.revoke).mutation(async ({ ctx, input }) => {
     const result = unwrap(await revokeToken(ctx.deps.db, ctx.caller.user.id, input.tokenId));
-    ctx.deps.bus.publish('auth', '*', { type: 'token.revoked', tokenId: input.tokenId });
+    ctx.deps.events.tokenRevoked(input.tokenId);
     return result;
   }),
 });

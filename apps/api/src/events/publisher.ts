@@ -1,0 +1,57 @@
+import type { RoomEvent, RoomSummary, UserRef } from '@parley/api-contract/schemas';
+import type { Bus } from '../live/bus.js';
+
+/**
+ * The only code that publishes to the bus: one method per kind of server event. Services,
+ * routers and the presence and typing trackers call it once the change it announces is
+ * committed; the live procedures subscribe to the topics it writes (see live/bus.ts).
+ */
+export class EventPublisher {
+  constructor(private readonly bus: Bus) {}
+
+  /**
+   * A message was created, edited or deleted at `event.position`: the room's subscribers get
+   * the event, and its members' room lists learn that the room moved on.
+   */
+  messageEvent(event: RoomEvent): void {
+    const { roomId, author } = event.message;
+    this.bus.publish('room', roomId, event);
+    this.bus.publish('activity', roomId, {
+      type: 'room.activity',
+      lastPosition: event.position,
+      authorId: author.id,
+    });
+  }
+
+  /** `userId` is now in `room` (created, joined, invited, or a new DM). */
+  roomAdded(userId: string, room: RoomSummary): void {
+    this.bus.publish('user', userId, { type: 'room.added', room });
+  }
+
+  /** `userId` is no longer in the room (left or removed); their subscriptions to it end. */
+  roomRemoved(userId: string, roomId: string): void {
+    this.bus.publish('user', userId, { type: 'room.removed', roomId });
+  }
+
+  /** `userId` came online or went offline; told to every room they are in. */
+  presenceChanged(userId: string, online: boolean, roomIds: Iterable<string>): void {
+    for (const roomId of roomIds) {
+      this.bus.publish('activity', roomId, { type: 'presence', userId, online });
+    }
+  }
+
+  /** `user` started or stopped typing in a room. */
+  typingChanged(roomId: string, user: UserRef, typing: boolean): void {
+    this.bus.publish('activity', roomId, { type: 'typing', user, typing });
+  }
+
+  /** A session was signed out: its sockets, on every node, close. */
+  sessionRevoked(sessionId: string): void {
+    this.bus.publish('auth', '*', { type: 'session.revoked', sessionId });
+  }
+
+  /** A bot token was revoked: its sockets, on every node, close. */
+  tokenRevoked(tokenId: string): void {
+    this.bus.publish('auth', '*', { type: 'token.revoked', tokenId });
+  }
+}
