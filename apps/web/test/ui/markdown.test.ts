@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Markdown, plainPreview, safeHref } from '../src/markdown';
+import { Markdown, plainPreview, safeHref } from '../../src/ui/markdown';
 
 const html = (text: string) => renderToStaticMarkup(createElement(Markdown, { text }));
 

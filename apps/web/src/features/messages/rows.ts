@@ -1,5 +1,5 @@
+import type { MessageView } from '@parley/api-contract';
 import type { PendingMessage } from './pending';
-import type { MessageView } from './types';
 
 /** One line in the message list: a confirmed message, one of my pending sends, or a day label. */
 export interface DisplayMessage {

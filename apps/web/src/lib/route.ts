@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 
 /** The open room lives in the URL hash (#/room/<id>) so a reload comes back to it. */
-function current(): string | null {
+export function currentRoomId(): string | null {
   const m = /^#\/room\/([\w-]+)$/.exec(location.hash);
   return m?.[1] ?? null;
 }
@@ -12,10 +12,14 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useRoomRoute(): string | null {
-  return useSyncExternalStore(subscribe, current);
+  return useSyncExternalStore(subscribe, currentRoomId);
+}
+
+export function roomHref(roomId: string): string {
+  return `#/room/${roomId}`;
 }
 
 export function openRoom(roomId: string | null): void {
-  const next = roomId ? `#/room/${roomId}` : '#/';
+  const next = roomId ? roomHref(roomId) : '#/';
   if (location.hash !== next) location.hash = next;
 }

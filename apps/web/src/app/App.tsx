@@ -1,13 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
-import { AuthScreen } from './AuthScreen';
+import { AuthScreen } from '../features/auth/AuthScreen';
+import { useMe } from '../features/auth/session';
 import { ChatShell } from './ChatShell';
-import { useTRPC } from './trpc';
 
+/** Signed in: the chat. Signed out: the sign-in screen. */
 export function App() {
-  const trpc = useTRPC();
-  const me = useQuery(
-    trpc.auth.me.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }),
-  );
+  const me = useMe();
 
   if (me.isPending) {
     return (

@@ -1,6 +1,7 @@
 import { LIMITS } from '@parley/api-contract/limits';
 import { type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { plainPreview } from './markdown';
+import { SendIcon } from '../../ui/icons';
+import { plainPreview } from '../../ui/markdown';
 import type { DisplayMessage } from './rows';
 
 export function Composer({
@@ -142,13 +143,7 @@ export function Composer({
           aria-label={editing ? 'Save edit' : 'Send'}
           disabled={!draft.trim() || tooLong}
         >
-          {editing ? (
-            'Save'
-          ) : (
-            <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
-              <path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor" />
-            </svg>
-          )}
+          {editing ? 'Save' : <SendIcon />}
         </button>
       </form>
       {tooLong && (

@@ -1,16 +1,5 @@
-import type { AppRouter } from '@parley/api-contract';
-import {
-  createTRPCClient,
-  createWSClient,
-  httpBatchLink,
-  isTRPCClientError,
-  splitLink,
-  TRPCClientError,
-  wsLink,
-} from '@trpc/client';
-import { createTRPCContext } from '@trpc/tanstack-react-query';
-
-export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+import { createWSClient } from '@trpc/client';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'offline';
 
@@ -20,7 +9,7 @@ type Listener = () => void;
  * The WebSocket used for subscriptions. It is lazy: it opens with the first subscription and
  * carries the session cookie of the moment it opens, so `restart()` after sign-in/out.
  */
-class Socket {
+export class Socket {
   readonly ws = createWSClient({
     url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/trpc`,
     lazy: { enabled: true, closeMs: 0 },
@@ -81,52 +70,23 @@ class Socket {
   };
 }
 
-export function createClients() {
-  const socket = new Socket();
-  const trpcClient = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: wsLink({ client: socket.ws }),
-        false: httpBatchLink({ url: '/trpc' }),
-      }),
-    ],
-  });
-  return { socket, trpcClient };
+export const socket = new Socket();
+
+export function useConnectionStatus(): ConnectionStatus {
+  return useSyncExternalStore(socket.subscribe, socket.getStatus);
 }
 
-export const { socket, trpcClient } = createClients();
-
-/** The tRPC error code of a failure, if it came from the server. */
-export function errorCode(error: unknown): string | undefined {
-  if (error instanceof TRPCClientError) {
-    const data: unknown = error.data;
-    if (data && typeof data === 'object' && 'code' in data && typeof data.code === 'string') {
-      return data.code;
+/** Calls `onBack` when the socket is online again after a drop (anything may have changed). */
+export function useReconnected(onBack: () => void): void {
+  const status = useConnectionStatus();
+  const wasDown = useRef(false);
+  const callback = useRef(onBack);
+  callback.current = onBack;
+  useEffect(() => {
+    if (status === 'reconnecting' || status === 'offline') wasDown.current = true;
+    else if (status === 'online' && wasDown.current) {
+      wasDown.current = false;
+      callback.current();
     }
-  }
-  return undefined;
-}
-
-/** A validation failure's messages by input field (the server's `data.issues`). */
-export function fieldIssues(error: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isTRPCClientError<AppRouter>(error)) return out;
-  const data = error.data;
-  if (!data || !('issues' in data) || !Array.isArray(data.issues)) return out;
-  for (const issue of data.issues) {
-    const field = issue.path.split('.')[0] ?? '';
-    out[field] ??= issue.message;
-  }
-  return out;
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof TRPCClientError) {
-    if (error.message === 'Failed to fetch' || error.message.includes('NetworkError')) {
-      return 'Cannot reach Parley. Check your connection and try again.';
-    }
-    return error.message;
-  }
-  return error instanceof Error ? error.message : 'Something went wrong.';
+  }, [status]);
 }

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { Avatar } from './Avatar';
-import { Markdown, plainPreview } from './markdown';
+import { Avatar } from '../../ui/Avatar';
+import { Markdown, plainPreview } from '../../ui/markdown';
 import type { DisplayMessage, Row } from './rows';
 
 export interface MessageActions {

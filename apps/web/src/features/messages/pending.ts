@@ -1,5 +1,5 @@
+import type { MessageView } from '@parley/api-contract';
 import { useSyncExternalStore } from 'react';
-import type { MessageView } from './types';
 
 /** A message typed here that the server has not confirmed yet. */
 export interface PendingMessage {
@@ -17,7 +17,7 @@ type Listener = () => void;
 const EMPTY: PendingMessage[] = [];
 
 /** Pending and failed sends per room; they outlive the room view so switching rooms keeps them. */
-class PendingStore {
+export class PendingStore {
   private byRoom = new Map<string, PendingMessage[]>();
   private listeners = new Set<Listener>();
 

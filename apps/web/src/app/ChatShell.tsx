@@ -1,0 +1,60 @@
+import type { UserRef } from '@parley/api-contract';
+import { useState } from 'react';
+import { AccountBar } from '../features/auth/AccountBar';
+import { RoomView } from '../features/room/RoomView';
+import { RoomDialog, type RoomDialogKind } from '../features/rooms/dialogs';
+import { useCurrentRoom, useRoomListLive } from '../features/rooms/roomList';
+import { Sidebar } from '../features/rooms/Sidebar';
+import { ConnectionBanner } from './ConnectionBanner';
+import { usePageTitle } from './pageTitle';
+
+/** The signed-in screen: the sidebar, the open room (or a welcome), the room dialogs. */
+export function ChatShell({ me }: { me: UserRef }) {
+  const [dialog, setDialog] = useState<RoomDialogKind | null>(null);
+  useRoomListLive(me.id);
+  const { roomId, room, rooms } = useCurrentRoom();
+  usePageTitle(rooms, roomId);
+
+  return (
+    <div className={`shell ${roomId ? 'has-room' : 'no-room'}`}>
+      <ConnectionBanner />
+      <Sidebar onDialog={setDialog} footer={<AccountBar me={me} />} />
+      <main className="main">
+        {room ? (
+          <RoomView key={room.id} room={room} me={me} />
+        ) : (
+          <Welcome hasRooms={Boolean(rooms?.length)} onDialog={setDialog} />
+        )}
+      </main>
+      {dialog && <RoomDialog kind={dialog} onClose={() => setDialog(null)} />}
+    </div>
+  );
+}
+
+function Welcome({
+  hasRooms,
+  onDialog,
+}: {
+  hasRooms: boolean;
+  onDialog: (kind: RoomDialogKind) => void;
+}) {
+  return (
+    <div className="empty-main">
+      <span className="logo big" aria-hidden="true" />
+      <h2>{hasRooms ? 'Pick a conversation' : 'Welcome to Parley'}</h2>
+      <p className="muted">
+        {hasRooms
+          ? 'Choose a room on the left, or start something new.'
+          : 'Create a room, join a public one, or message someone directly.'}
+      </p>
+      <div className="empty-actions">
+        <button type="button" className="btn primary" onClick={() => onDialog('create')}>
+          Create a room
+        </button>
+        <button type="button" className="btn" onClick={() => onDialog('browse')}>
+          Browse rooms
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import type { RoomSummary } from '@parley/api-contract';
+import { useEffect } from 'react';
+
+/** "(3) #general · Parley": the unread total of the rooms I am not looking at, and where I am. */
+export function pageTitle(
+  rooms: readonly RoomSummary[] | undefined,
+  openId: string | null,
+): string {
+  const open = rooms?.find((r) => r.id === openId);
+  const unread = rooms?.reduce((n, r) => n + (r.id === openId ? 0 : r.unread), 0) ?? 0;
+  const base = open ? `${open.kind === 'direct' ? '' : '#'}${open.name} · Parley` : 'Parley';
+  return unread > 0 ? `(${unread}) ${base}` : base;
+}
+
+export function usePageTitle(rooms: readonly RoomSummary[] | undefined, openId: string | null) {
+  const title = pageTitle(rooms, openId);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+}

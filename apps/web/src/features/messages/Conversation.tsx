@@ -1,0 +1,120 @@
+import type { UserRef } from '@parley/api-contract';
+import { type ReactNode, useMemo, useState } from 'react';
+import { Composer } from './Composer';
+import { type MessageActions, MessageList } from './MessageList';
+import { buildRows, type DisplayMessage } from './rows';
+import { useEditMessage } from './useEditMessage';
+import type { RoomMessages } from './useRoomMessages';
+import { useSendMessage } from './useSendMessage';
+
+/**
+ * A room's messages and the composer under them: replying, editing (↑ edits my last message),
+ * sending, and the list's loading and error states.
+ */
+export function Conversation({
+  messages: { history, messages, pending, apply },
+  roomId,
+  roomName,
+  me,
+  canModerate,
+  onNotice,
+  onTyping,
+  aboveComposer,
+}: {
+  messages: RoomMessages;
+  roomId: string;
+  /** As people see it: "#general", or the other person's name. */
+  roomName: string;
+  me: UserRef;
+  canModerate: boolean;
+  onNotice: (text: string) => void;
+  onTyping: () => void;
+  /** Shown between the list and the composer (who is typing). */
+  aboveComposer: ReactNode;
+}) {
+  const [replyTo, setReplyTo] = useState<DisplayMessage | null>(null);
+  const [editing, setEditing] = useState<DisplayMessage | null>(null);
+  const [sentSignal, setSentSignal] = useState(0);
+  const send = useSendMessage(roomId, apply);
+  const { edit, remove } = useEditMessage(apply, onNotice);
+  const rows = useMemo(() => buildRows(messages, pending, me), [messages, pending, me]);
+
+  const actions: MessageActions = useMemo(
+    () => ({
+      onReply: (m) => {
+        setEditing(null);
+        setReplyTo(m);
+      },
+      onEdit: (m) => {
+        setReplyTo(null);
+        setEditing(m);
+      },
+      onDelete: (m) => {
+        if (m.id) remove({ messageId: m.id });
+      },
+      onRetry: (m) => send.retry(m.clientId),
+      onDiscard: (m) => send.discard(m.clientId),
+    }),
+    [remove, send],
+  );
+
+  const onSend = (body: string) => {
+    send.send(body, replyTo);
+    setReplyTo(null);
+    setSentSignal((n) => n + 1);
+  };
+
+  const onEditLast = () => {
+    const mine = [...messages].reverse().find((m) => m.author.id === me.id && !m.deletedAt);
+    if (!mine) return false;
+    const row = rows.find((r) => r.kind === 'message' && r.message.id === mine.id);
+    if (row?.kind !== 'message') return false;
+    setReplyTo(null);
+    setEditing(row.message);
+    return true;
+  };
+
+  return (
+    <>
+      {history.isError ? (
+        <div className="empty-main" role="alert">
+          <p>Could not load messages.</p>
+          <button type="button" className="btn" onClick={() => history.refetch()}>
+            Try again
+          </button>
+        </div>
+      ) : history.isPending ? (
+        <div className="message-area loading" role="status">
+          <span className="spinner" aria-hidden="true" /> Loading messages…
+        </div>
+      ) : (
+        <MessageList
+          rows={rows}
+          roomName={roomName}
+          meId={me.id}
+          canModerate={canModerate}
+          hasOlder={history.hasNextPage}
+          loadingOlder={history.isFetchingNextPage}
+          loadOlder={history.fetchNextPage}
+          scrollToBottomSignal={sentSignal}
+          actions={actions}
+        />
+      )}
+      {aboveComposer}
+      <Composer
+        roomName={roomName}
+        replyTo={replyTo}
+        editing={editing}
+        onCancelReply={() => setReplyTo(null)}
+        onCancelEdit={() => setEditing(null)}
+        onSend={onSend}
+        onSaveEdit={(m, body) => {
+          if (m.id) edit({ messageId: m.id, body });
+          setEditing(null);
+        }}
+        onEditLast={onEditLast}
+        onTyping={onTyping}
+      />
+    </>
+  );
+}

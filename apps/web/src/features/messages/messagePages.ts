@@ -1,0 +1,51 @@
+import type { MessageView, RouterOutputs } from '@parley/api-contract';
+import type { InfiniteData } from '@tanstack/react-query';
+
+/**
+ * Pure changes to a room's cached message pages (`messages.history`, newest page first).
+ * `useRoomMessages` is the one writer; it applies these.
+ */
+
+export type HistoryPage = RouterOutputs['messages']['history'];
+export type MessagePages = InfiniteData<HistoryPage, number | null | undefined>;
+
+/** A message the server sent (a live event or a reply) put in its page, or atop the newest. */
+export function upsertMessage(
+  data: MessagePages | undefined,
+  message: MessageView,
+): MessagePages | undefined {
+  if (!data) return data;
+  let found = false;
+  const pages = data.pages.map((page) => {
+    if (!page.items.some((m) => m.id === message.id)) return page;
+    found = true;
+    return {
+      ...page,
+      items: page.items.map((m) => (m.id === message.id ? keepNewest(m, message) : m)),
+    };
+  });
+  if (found) return { ...data, pages };
+  const [first, ...rest] = data.pages;
+  if (!first) return data;
+  return { ...data, pages: [{ ...first, items: [message, ...first.items] }, ...rest] };
+}
+
+/** A deleted message stays deleted, and an older edit never replaces a newer one. */
+export function keepNewest(current: MessageView, incoming: MessageView): MessageView {
+  if (current.deletedAt && !incoming.deletedAt) return current;
+  if (current.editedAt && incoming.editedAt && incoming.editedAt < current.editedAt) return current;
+  if (current.editedAt && !incoming.editedAt && !incoming.deletedAt) return current;
+  return incoming;
+}
+
+/** Every loaded message once, oldest first. */
+export function messagesOf(data: MessagePages | undefined): MessageView[] {
+  const byId = new Map<string, MessageView>();
+  for (const page of data?.pages ?? []) for (const m of page.items) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.position - b.position);
+}
+
+/** The newest position a page holds (0 when empty): live events resume after it. */
+export function newestPositionOf(page: HistoryPage): number {
+  return page.items.reduce((max, m) => Math.max(max, m.position), 0);
+}

@@ -1,0 +1,76 @@
+import type { MessageView } from '@parley/api-contract';
+import { skipToken, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTRPC } from '../../lib/trpc';
+import { type MessagePages, messagesOf, newestPositionOf, upsertMessage } from './messagePages';
+import { pendingStore, usePending } from './pending';
+
+const PAGE_SIZE = 50;
+
+/** Puts a message the server returned (a live event, a send/edit/delete reply) into the cache. */
+export type ApplyMessage = (message: MessageView, position: number) => void;
+
+export type RoomMessages = ReturnType<typeof useRoomMessages>;
+
+/**
+ * A room's messages: the newest page first, older pages on demand, live events applied to the
+ * same cache, and my unconfirmed sends alongside (reconciled by clientId). This hook is the only
+ * writer of the room's `messages.history` pages; mutations hand their replies to `apply`.
+ */
+export function useRoomMessages(roomId: string, meId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const historyOptions = trpc.messages.history.infiniteQueryOptions(
+    { roomId, limit: PAGE_SIZE },
+    {
+      initialCursor: null,
+      getNextPageParam: (last) => last.nextCursor,
+      staleTime: Number.POSITIVE_INFINITY,
+      // Each visit starts from a fresh newest page and subscribes from there.
+      gcTime: 0,
+    },
+  );
+  const key = historyOptions.queryKey;
+  const history = useInfiniteQuery(historyOptions);
+
+  // Subscribe from the newest position the first page knows; events after it are replayed.
+  const [since, setSince] = useState<string | null>(null);
+  const firstPage = history.data?.pages[0];
+  useEffect(() => {
+    if (firstPage && since === null) setSince(String(newestPositionOf(firstPage)));
+  }, [firstPage, since]);
+
+  // Edits and deletes take positions of their own: the room's newest event can be past its
+  // newest message.
+  const [lastEvent, setLastEvent] = useState(0);
+  const apply: ApplyMessage = useCallback(
+    (message, position) => {
+      queryClient.setQueryData<MessagePages>(key, (data) => upsertMessage(data, message));
+      if (message.author.id === meId) pendingStore.reconcile(roomId, [message.clientId]);
+      setLastEvent((p) => Math.max(p, position));
+    },
+    [queryClient, roomId, meId],
+  );
+
+  useSubscription(
+    trpc.live.roomEvents.subscriptionOptions(
+      since === null ? skipToken : { roomId, lastEventId: since },
+      { onData: (envelope) => apply(envelope.data.message, envelope.data.position) },
+    ),
+  );
+
+  const pending = usePending(roomId);
+  const messages = useMemo(() => messagesOf(history.data), [history.data]);
+
+  // Confirmed messages whose pending copy is still around (confirmation raced the send reply).
+  useEffect(() => {
+    if (pending.length === 0) return;
+    const confirmed = messages.filter((m) => m.author.id === meId).map((m) => m.clientId);
+    pendingStore.reconcile(roomId, confirmed);
+  }, [messages, pending, meId, roomId]);
+
+  const newestPosition = Math.max(lastEvent, messages.at(-1)?.position ?? 0);
+
+  return { history, messages, pending, newestPosition, apply };
+}

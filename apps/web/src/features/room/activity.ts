@@ -1,0 +1,57 @@
+import type { ActivityEvent } from '@parley/api-contract';
+
+/** How long a "typing" shows without news. The server says when typing stops; this only guards
+ * against a lost "stopped" event. */
+export const TYPING_SHOWN_MS = 20_000;
+
+/** Who is online and who is typing in the open room. */
+export interface Activity {
+  /** null until the snapshot arrives: until then the room list's idea of presence stands. */
+  online: ReadonlySet<string> | null;
+  /** Everyone typing but me, until when they count as typing. */
+  typing: ReadonlyMap<string, { name: string; until: number }>;
+}
+
+export const NO_ACTIVITY: Activity = { online: null, typing: new Map() };
+
+/** A live activity event applied (pure: `now` is the time it arrived). */
+export function applyActivityEvent(
+  state: Activity,
+  event: ActivityEvent,
+  meId: string,
+  now: number,
+): Activity {
+  if (event.type === 'presence.snapshot') {
+    // Someone already mid-sentence when I open the room.
+    const until = now + TYPING_SHOWN_MS;
+    const typing = new Map(
+      event.typing.filter((u) => u.id !== meId).map((u) => [u.id, { name: u.displayName, until }]),
+    );
+    return { online: new Set(event.online), typing };
+  }
+  if (event.type === 'presence') {
+    const online = new Set(state.online ?? []);
+    if (event.online) online.add(event.userId);
+    else online.delete(event.userId);
+    return { ...state, online };
+  }
+  if (event.user.id === meId) return state;
+  const typing = new Map(state.typing);
+  if (event.typing) {
+    typing.set(event.user.id, { name: event.user.displayName, until: now + TYPING_SHOWN_MS });
+  } else typing.delete(event.user.id);
+  return { ...state, typing };
+}
+
+/** Typing that has run out (its "stopped" never came); the same state if none has. */
+export function expireTyping(state: Activity, now: number): Activity {
+  const typing = new Map([...state.typing].filter(([, t]) => t.until > now));
+  return typing.size === state.typing.size ? state : { ...state, typing };
+}
+
+export function typingText(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return 'Several people are typing…';
+}

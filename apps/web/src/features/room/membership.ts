@@ -1,0 +1,48 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { openRoom } from '../../lib/route';
+import { useTRPC } from '../../lib/trpc';
+import { useRefreshRoomList } from '../rooms/roomList';
+
+/** A room's members (online as of when they were fetched; live presence is `useRoomActivity`). */
+export function useMembers(roomId: string) {
+  const trpc = useTRPC();
+  return useQuery(trpc.rooms.members.queryOptions({ roomId }));
+}
+
+export function useInvite(
+  roomId: string,
+  {
+    onInvited,
+    onError,
+  }: { onInvited: (username: string) => void; onError: (error: unknown) => void },
+) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refreshRooms = useRefreshRoomList();
+  return useMutation(
+    trpc.rooms.invite.mutationOptions({
+      onSuccess: async (_d, { username }) => {
+        onInvited(username);
+        await queryClient.invalidateQueries(trpc.rooms.members.queryFilter({ roomId }));
+        await refreshRooms();
+      },
+      onError,
+    }),
+  );
+}
+
+/** Leaves the room and goes back to the list. */
+export function useLeaveRoom(roomId: string, onError: (error: unknown) => void) {
+  const trpc = useTRPC();
+  const refreshRooms = useRefreshRoomList();
+  const leave = useMutation(
+    trpc.rooms.leave.mutationOptions({
+      onSuccess: async () => {
+        openRoom(null);
+        await refreshRooms();
+      },
+      onError,
+    }),
+  );
+  return { leave: () => leave.mutate({ roomId }), leaving: leave.isPending };
+}

@@ -1,0 +1,119 @@
+import type { RoomSummary } from '@parley/api-contract';
+import type { ReactNode } from 'react';
+import { roomHref, useRoomRoute } from '../../lib/route';
+import { Avatar } from '../../ui/Avatar';
+import { LockIcon, PlusIcon } from '../../ui/icons';
+import { plainPreview } from '../../ui/markdown';
+import type { RoomDialogKind } from './dialogs';
+import { useRoomList } from './roomList';
+
+export function Sidebar({
+  onDialog,
+  footer,
+}: {
+  onDialog: (kind: RoomDialogKind) => void;
+  footer: ReactNode;
+}) {
+  const rooms = useRoomList();
+  const activeId = useRoomRoute();
+  const loading = rooms.isPending;
+  const channels = rooms.data?.filter((r) => r.kind !== 'direct') ?? [];
+  const directs = rooms.data?.filter((r) => r.kind === 'direct') ?? [];
+
+  return (
+    <aside className="sidebar" aria-label="Conversations">
+      <div className="sidebar-head">
+        <div className="brand">
+          <span className="logo" aria-hidden="true" />
+          Parley
+        </div>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Create a room"
+          title="Create a room"
+          onClick={() => onDialog('create')}
+        >
+          <PlusIcon />
+        </button>
+      </div>
+      <nav className="room-nav">
+        <div className="nav-section">
+          <div className="nav-title">
+            <span>Rooms</span>
+            <button type="button" className="link small" onClick={() => onDialog('browse')}>
+              Browse
+            </button>
+          </div>
+          <ul>
+            {loading && <li className="muted small pad">Loading…</li>}
+            {!loading && channels.length === 0 && (
+              <li className="muted small pad">No rooms yet.</li>
+            )}
+            {channels.map((r) => (
+              <RoomLink key={r.id} room={r} active={r.id === activeId} />
+            ))}
+          </ul>
+        </div>
+        <div className="nav-section">
+          <div className="nav-title">
+            <span>Direct messages</span>
+            <button type="button" className="link small" onClick={() => onDialog('direct')}>
+              New
+            </button>
+          </div>
+          <ul>
+            {!loading && directs.length === 0 && (
+              <li className="muted small pad">No conversations yet.</li>
+            )}
+            {directs.map((r) => (
+              <RoomLink key={r.id} room={r} active={r.id === activeId} />
+            ))}
+          </ul>
+        </div>
+      </nav>
+      {footer}
+    </aside>
+  );
+}
+
+function RoomLink({ room, active }: { room: RoomSummary; active: boolean }) {
+  const unread = active ? 0 : room.unread;
+  const label = `${room.name}${room.peer ? (room.peer.online ? ', online' : ', offline') : ''}${
+    unread > 0 ? `, ${unread} unread` : ''
+  }`;
+  return (
+    <li>
+      <a
+        href={roomHref(room.id)}
+        className={`room-link ${active ? 'active' : ''} ${unread > 0 ? 'unread' : ''}`}
+        aria-current={active ? 'page' : undefined}
+        aria-label={label}
+      >
+        {room.kind === 'direct' && room.peer ? (
+          <span className="dm-avatar">
+            <Avatar user={room.peer} size={22} />
+            <span className={`dot ${room.peer.online ? 'on' : 'off'}`} aria-hidden="true" />
+          </span>
+        ) : (
+          <span className="hash" aria-hidden="true">
+            {room.kind === 'private' ? <LockIcon /> : '#'}
+          </span>
+        )}
+        <span className="room-text">
+          <span className="room-name">{room.name}</span>
+          {room.lastMessage && (
+            <span className="room-preview">
+              {room.lastMessage.body ? plainPreview(room.lastMessage.body, 60) : 'Message deleted'}
+            </span>
+          )}
+        </span>
+        {unread > 0 && (
+          <span className="badge" aria-hidden="true">
+            {unread > 99 ? '99+' : unread}
+          </span>
+        )}
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  keepNewest,
+  type MessagePages,
+  messagesOf,
+  newestPositionOf,
+  upsertMessage,
+} from '../../../src/features/messages/messagePages';
+import { ana, ben, message, minutes } from './fixtures';
+
+const t0 = new Date(2024, 4, 14, 12, 0);
+const m = (position: number) => message(position, position % 2 ? ana : ben, minutes(t0, position));
+
+/** Two pages as the server sends them: the newest first, each page newest first. */
+function pages(): MessagePages {
+  return {
+    pages: [
+      { items: [m(6), m(5), m(4)], nextCursor: 4 },
+      { items: [m(3), m(2), m(1)], nextCursor: null },
+    ],
+    pageParams: [null, 4],
+  };
+}
+
+describe('upsertMessage', () => {
+  it('puts a new message atop the newest page', () => {
+    const next = upsertMessage(pages(), m(7));
+    expect(next?.pages[0]?.items.map((x) => x.position)).toEqual([7, 6, 5, 4]);
+    expect(next?.pages[1]).toEqual(pages().pages[1]);
+  });
+
+  it('replaces a message where it is, whichever page holds it', () => {
+    const edited = { ...m(2), body: 'edited', editedAt: minutes(t0, 30).toISOString() };
+    const next = upsertMessage(pages(), edited);
+    expect(next?.pages[1]?.items.map((x) => x.body)).toEqual(['message 3', 'edited', 'message 1']);
+    expect(messagesOf(next)).toHaveLength(6);
+  });
+
+  it('leaves what is not loaded yet alone', () => {
+    expect(upsertMessage(undefined, m(1))).toBeUndefined();
+  });
+});
+
+describe('keepNewest', () => {
+  const at = (n: number) => minutes(t0, n).toISOString();
+  const base = m(1);
+  const edit1 = { ...base, body: 'one', editedAt: at(10) };
+  const edit2 = { ...base, body: 'two', editedAt: at(20) };
+  const deleted = { ...base, body: '', editedAt: at(10), deletedAt: at(30) };
+
+  it('takes a newer edit, never an older one or the unedited original', () => {
+    expect(keepNewest(edit1, edit2)).toBe(edit2);
+    expect(keepNewest(edit2, edit1)).toBe(edit2);
+    expect(keepNewest(edit1, base)).toBe(edit1);
+  });
+
+  it('a deleted message stays deleted', () => {
+    expect(keepNewest(edit1, deleted)).toBe(deleted);
+    expect(keepNewest(deleted, edit2)).toBe(deleted);
+    expect(keepNewest(deleted, base)).toBe(deleted);
+  });
+});
+
+describe('messagesOf / newestPositionOf', () => {
+  it('lists every loaded message once, oldest first', () => {
+    const data = pages();
+    // A live event that also arrived in a page fetched later.
+    data.pages[1]?.items.unshift(m(4));
+    expect(messagesOf(data).map((x) => x.position)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(messagesOf(undefined)).toEqual([]);
+  });
+
+  it('finds where live events resume', () => {
+    expect(newestPositionOf(pages().pages[0] ?? { items: [], nextCursor: null })).toBe(6);
+    expect(newestPositionOf({ items: [], nextCursor: null })).toBe(0);
+  });
+});
