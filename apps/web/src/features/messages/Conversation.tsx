@@ -1,7 +1,8 @@
 import type { UserRef } from '@parley/api-contract';
 import { type ReactNode, useMemo, useState } from 'react';
 import { Composer } from './Composer';
-import { type MessageActions, MessageList } from './MessageList';
+import { MessageList } from './MessageList';
+import type { MessageActions } from './MessageRow';
 import { buildRows, type DisplayMessage } from './rows';
 import { useEditMessage } from './useEditMessage';
 import type { RoomMessages } from './useRoomMessages';

@@ -1,0 +1,127 @@
+import { memo, useState } from 'react';
+import { Avatar } from '../../ui/Avatar';
+import { Markdown, plainPreview } from '../../ui/markdown';
+import type { DisplayMessage } from './rows';
+
+export interface MessageActions {
+  onReply: (m: DisplayMessage) => void;
+  onEdit: (m: DisplayMessage) => void;
+  onDelete: (m: DisplayMessage) => void;
+  onRetry: (m: DisplayMessage) => void;
+  onDiscard: (m: DisplayMessage) => void;
+}
+
+function time(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+}
+
+/** One message: author and time (unless grouped), the quote it replies to, body, actions. */
+export const MessageRow = memo(function MessageRow({
+  message: m,
+  grouped,
+  mine,
+  canModerate,
+  actions,
+}: {
+  message: DisplayMessage;
+  grouped: boolean;
+  mine: boolean;
+  canModerate: boolean;
+  actions: MessageActions;
+}) {
+  const deleted = m.deletedAt !== null;
+  const sent = m.status === 'sent';
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <article
+      className={`msg ${grouped ? 'grouped' : ''} ${m.status} ${mine ? 'mine' : ''}`}
+      data-message-id={m.id ?? undefined}
+      data-client-id={m.clientId}
+      aria-label={`${m.author.displayName} at ${time(m.createdAt)}`}
+    >
+      <div className="msg-gutter">
+        {grouped ? (
+          <time className="hover-time" dateTime={m.createdAt}>
+            {time(m.createdAt)}
+          </time>
+        ) : (
+          <Avatar user={m.author} size={36} />
+        )}
+      </div>
+      <div className="msg-main">
+        {!grouped && (
+          <div className="msg-head">
+            <span className="author">{m.author.displayName}</span>
+            <time dateTime={m.createdAt} title={new Date(m.createdAt).toLocaleString()}>
+              {time(m.createdAt)}
+            </time>
+          </div>
+        )}
+        {m.replyTo && (
+          <div className="reply-quote">
+            <span className="reply-arrow" aria-hidden="true">
+              ↪
+            </span>
+            <span className="sr-only">Replying to </span>
+            <strong>{m.replyTo.author.displayName}</strong>
+            <span className="reply-text">
+              {m.replyTo.deleted ? 'Message deleted' : plainPreview(m.replyTo.body, 90)}
+            </span>
+          </div>
+        )}
+        {deleted ? (
+          <p className="body deleted">This message was deleted.</p>
+        ) : (
+          <div className="body">
+            <Markdown text={m.body} />
+            {m.editedAt && <span className="edited"> (edited)</span>}
+          </div>
+        )}
+        {m.status === 'sending' && <span className="sending small muted">Sending…</span>}
+        {m.status === 'failed' && (
+          <div className="failed-bar" role="alert">
+            <span>{m.error ?? 'Not sent.'}</span>
+            <button type="button" className="link" onClick={() => actions.onRetry(m)}>
+              Retry
+            </button>
+            <button type="button" className="link muted" onClick={() => actions.onDiscard(m)}>
+              Discard
+            </button>
+          </div>
+        )}
+      </div>
+      {sent && !deleted && (
+        <div className="msg-actions">
+          <button type="button" onClick={() => actions.onReply(m)} aria-label="Reply">
+            Reply
+          </button>
+          {mine && (
+            <button type="button" onClick={() => actions.onEdit(m)} aria-label="Edit">
+              Edit
+            </button>
+          )}
+          {(mine || canModerate) &&
+            (confirming ? (
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  setConfirming(false);
+                  actions.onDelete(m);
+                }}
+                onBlur={() => setConfirming(false)}
+                // biome-ignore lint/a11y/noAutofocus: the confirmation takes the focus it replaces
+                autoFocus
+              >
+                Confirm delete
+              </button>
+            ) : (
+              <button type="button" onClick={() => setConfirming(true)} aria-label="Delete">
+                Delete
+              </button>
+            ))}
+        </div>
+      )}
+    </article>
+  );
+});
