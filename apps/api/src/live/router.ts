@@ -1,24 +1,19 @@
 import { liveInputs, type RoomEvent, type UserEvent } from '@parley/api-contract/schemas';
-import { memberships, rooms } from '@parley/db';
 import { tracked } from '@trpc/server';
-import { eq } from 'drizzle-orm';
 import { unwrap } from '../errors.js';
-import { eventsAfter } from '../messages/views.js';
+import { eventsAfter, lastPosition } from '../messages/replay.js';
 import { requireMember } from '../rooms/access.js';
+import { memberIdsOf, roomsOf } from '../rooms/members.js';
 import { authedProcedure, enforceLimit, router } from '../trpc.js';
 import type { Topics } from './bus.js';
+import { roomFeed } from './room-feed.js';
 import { EventStream } from './stream.js';
-
-const REPLAY_PAGE = 500;
 
 export const liveRouter = router({
   /**
    * A room's message events as `tracked(position, event)`. With `lastEventId` it first replays
-   * everything after that position from the database, then continues live. The live source
-   * is subscribed before the database is read, and anything at or below the last yielded
-   * position is skipped, so there is no gap and no duplicate at the seam. A live event that
-   * arrives ahead of one still missing (publishers race after commit) triggers a read of the
-   * gap from the database.
+   * everything after that position from the database, then continues live, with no gap and
+   * no duplicate (live/room-feed.ts).
    */
   roomEvents: authedProcedure.input(liveInputs.roomEvents).subscription(async function* ({
     ctx,
@@ -36,39 +31,15 @@ export const liveRouter = router({
       }),
     );
     try {
-      let last: number;
-      if (input.lastEventId != null) {
-        last = Number(input.lastEventId);
-      } else {
-        // No resume point: start from now. Read after subscribing, so nothing is lost.
-        const [room] = await db
-          .select({ lastPosition: rooms.lastPosition })
-          .from(rooms)
-          .where(eq(rooms.id, access.room.id));
-        last = room?.lastPosition ?? 0;
-      }
-      const catchUp = async function* (until: number) {
-        while (last < until && !stream.closed) {
-          const page = await eventsAfter(db, input.roomId, last, REPLAY_PAGE);
-          for (const event of page) {
-            last = event.position;
-            yield tracked(String(event.position), event);
-          }
-          if (page.length < REPLAY_PAGE) return;
-        }
-      };
-      if (input.lastEventId != null) yield* catchUp(Number.MAX_SAFE_INTEGER);
-      while (!stream.closed) {
-        for (const event of await stream.take()) {
-          if (event.position <= last) continue;
-          if (event.position > last + 1) {
-            yield* catchUp(event.position);
-            if (event.position <= last) continue;
-          }
-          last = event.position;
-          yield tracked(String(event.position), event);
-        }
-      }
+      // No resume point: start from now. Read after subscribing, so nothing is lost.
+      const resume = input.lastEventId != null;
+      const feed = roomFeed({
+        live: stream,
+        read: (after, limit) => eventsAfter(db, access.room.id, after, limit),
+        after: resume ? Number(input.lastEventId) : await lastPosition(db, access.room.id),
+        replay: resume,
+      });
+      for await (const event of feed) yield tracked(String(event.position), event);
     } finally {
       stream.close();
     }
@@ -100,13 +71,10 @@ export const liveRouter = router({
       }),
     );
     try {
-      const members = await db
-        .select({ userId: memberships.userId })
-        .from(memberships)
-        .where(eq(memberships.roomId, input.roomId));
+      const members = await memberIdsOf(db, input.roomId);
       yield {
         type: 'presence.snapshot' as const,
-        online: members.map((m) => m.userId).filter(presence.isOnline),
+        online: members.filter(presence.isOnline),
         typing: ctx.deps.typing.typingIn(input.roomId),
       };
       for await (const event of stream) {
@@ -151,12 +119,7 @@ export const liveRouter = router({
       }),
     );
     try {
-      const mine = await db
-        .select({ roomId: memberships.roomId, kind: rooms.kind })
-        .from(memberships)
-        .innerJoin(rooms, eq(rooms.id, memberships.roomId))
-        .where(eq(memberships.userId, userId));
-      for (const room of mine) watchRoom(room.roomId, room.kind === 'direct');
+      for (const room of await roomsOf(db, userId)) watchRoom(room.id, room.kind === 'direct');
       yield* stream;
     } finally {
       stream.close();

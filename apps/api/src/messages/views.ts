@@ -1,12 +1,14 @@
-import type { MessageView, RoomEvent } from '@parley/api-contract/schemas';
-import { type DbOrTx, messages, roomEvents, users } from '@parley/db';
-import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import type { MessageView } from '@parley/api-contract/schemas';
+import { type DbOrTx, messages, users } from '@parley/db';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
-const replies = alias(messages, 'reply');
-const replyAuthors = alias(users, 'reply_author');
+/** The replied-to message and its author, joined beside a message for its excerpt. */
+export const replies = alias(messages, 'reply');
+export const replyAuthors = alias(users, 'reply_author');
 
-const viewColumns = {
+/** The columns a MessageView is made from (with `toView`): select them with these joins. */
+export const viewColumns = {
   message: messages,
   author: { id: users.id, username: users.username, displayName: users.displayName },
   reply: { id: replies.id, body: replies.body, deletedAt: replies.deletedAt },
@@ -26,7 +28,7 @@ type ViewRow = {
 
 const REPLY_EXCERPT = 200;
 
-function toView(row: ViewRow): MessageView {
+export function toView(row: ViewRow): MessageView {
   const m = row.message;
   return {
     id: m.id,
@@ -50,7 +52,7 @@ function toView(row: ViewRow): MessageView {
   };
 }
 
-function baseQuery(db: DbOrTx) {
+function viewQuery(db: DbOrTx) {
   return db
     .select(viewColumns)
     .from(messages)
@@ -60,7 +62,7 @@ function baseQuery(db: DbOrTx) {
 }
 
 export async function messageView(db: DbOrTx, where: SQL | undefined): Promise<MessageView | null> {
-  const [row] = await baseQuery(db).where(where).limit(1);
+  const [row] = await viewQuery(db).where(where).limit(1);
   return row ? toView(row) : null;
 }
 
@@ -71,7 +73,7 @@ export async function historyPage(
   before: number | undefined,
   limit: number,
 ): Promise<{ items: MessageView[]; nextCursor: number | null }> {
-  const rows = await baseQuery(db)
+  const rows = await viewQuery(db)
     .where(
       and(
         eq(messages.roomId, roomId),
@@ -83,28 +85,4 @@ export async function historyPage(
   const items = rows.slice(0, limit).map(toView);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? last.position : null };
-}
-
-/** The room's events after a position, oldest first, with each message's current state. */
-export async function eventsAfter(
-  db: DbOrTx,
-  roomId: string,
-  after: number,
-  limit: number,
-): Promise<RoomEvent[]> {
-  const rows = await db
-    .select({ ...viewColumns, event: { type: roomEvents.type, position: roomEvents.position } })
-    .from(roomEvents)
-    .innerJoin(messages, eq(messages.id, roomEvents.messageId))
-    .innerJoin(users, eq(users.id, messages.authorId))
-    .leftJoin(replies, eq(replies.id, messages.replyToId))
-    .leftJoin(replyAuthors, eq(replyAuthors.id, replies.authorId))
-    .where(and(eq(roomEvents.roomId, roomId), gt(roomEvents.position, after)))
-    .orderBy(asc(roomEvents.position))
-    .limit(limit);
-  return rows.map((row) => ({
-    type: row.event.type,
-    position: row.event.position,
-    message: toView(row),
-  }));
 }

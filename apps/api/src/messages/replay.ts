@@ -1,0 +1,42 @@
+import type { RoomEvent } from '@parley/api-contract/schemas';
+import { type DbOrTx, messages, roomEvents, rooms, users } from '@parley/db';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { replies, replyAuthors, toView, viewColumns } from './views.js';
+
+/**
+ * The reads behind resuming: what a room's subscriber missed, from the room's event log.
+ * (live/room-feed.ts decides when to read; this decides what is read.)
+ */
+
+/** The room's events after a position, oldest first, with each message's current state. */
+export async function eventsAfter(
+  db: DbOrTx,
+  roomId: string,
+  after: number,
+  limit: number,
+): Promise<RoomEvent[]> {
+  const rows = await db
+    .select({ ...viewColumns, event: { type: roomEvents.type, position: roomEvents.position } })
+    .from(roomEvents)
+    .innerJoin(messages, eq(messages.id, roomEvents.messageId))
+    .innerJoin(users, eq(users.id, messages.authorId))
+    .leftJoin(replies, eq(replies.id, messages.replyToId))
+    .leftJoin(replyAuthors, eq(replyAuthors.id, replies.authorId))
+    .where(and(eq(roomEvents.roomId, roomId), gt(roomEvents.position, after)))
+    .orderBy(asc(roomEvents.position))
+    .limit(limit);
+  return rows.map((row) => ({
+    type: row.event.type,
+    position: row.event.position,
+    message: toView(row),
+  }));
+}
+
+/** The position of the room's latest event (0 when it has none). */
+export async function lastPosition(db: DbOrTx, roomId: string): Promise<number> {
+  const [room] = await db
+    .select({ lastPosition: rooms.lastPosition })
+    .from(rooms)
+    .where(eq(rooms.id, roomId));
+  return room?.lastPosition ?? 0;
+}
