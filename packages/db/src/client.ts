@@ -36,6 +36,27 @@ export interface DbOptions {
   dataDir?: string | undefined;
   /** Max pool size for the `postgres` driver. */
   max?: number;
+  /**
+   * Called with every statement sent, and with `begin` / `commit` / `rollback` for each
+   * transaction (benchmarks count round trips with it; unset costs nothing).
+   */
+  onQuery?: (statement: string) => void;
+}
+
+/** Reports a transaction's begin and end to `onQuery` (drizzle's logger sees neither). */
+function countTransactions(db: Db, onQuery: (statement: string) => void): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = async (run, config) => {
+    onQuery('begin');
+    try {
+      const result = await transaction(run, config);
+      onQuery('commit');
+      return result;
+    } catch (error) {
+      onQuery('rollback');
+      throw error;
+    }
+  };
 }
 
 export const DEFAULT_DATA_DIR = '.parley/db';
@@ -50,6 +71,9 @@ export function redactUrl(url: string): string {
   }
 }
 
+const queryLogger = (onQuery: DbOptions['onQuery']) =>
+  onQuery ? { logQuery: (statement: string) => onQuery(statement) } : false;
+
 export function createDb(options: DbOptions = {}): DbHandle {
   if (options.url) {
     const sql = postgres(options.url, {
@@ -57,9 +81,11 @@ export function createDb(options: DbOptions = {}): DbHandle {
       connect_timeout: 5,
       onnotice: () => {},
     });
-    const pdb = drizzlePostgres(sql, { schema });
+    const pdb = drizzlePostgres(sql, { schema, logger: queryLogger(options.onQuery) });
+    const db = pdb as unknown as Db;
+    if (options.onQuery) countTransactions(db, options.onQuery);
     return {
-      db: pdb as unknown as Db,
+      db,
       applyMigrations: (folder) => migratePostgres(pdb, { migrationsFolder: folder }),
       engine: 'postgres',
       location: redactUrl(options.url),
@@ -71,9 +97,11 @@ export function createDb(options: DbOptions = {}): DbHandle {
   const location = inMemory ? dataDir : path.resolve(dataDir);
   if (!inMemory) mkdirSync(location, { recursive: true });
   const client = new PGlite(location);
-  const ldb = drizzlePglite(client, { schema });
+  const ldb = drizzlePglite(client, { schema, logger: queryLogger(options.onQuery) });
+  const db = ldb as unknown as Db;
+  if (options.onQuery) countTransactions(db, options.onQuery);
   return {
-    db: ldb as unknown as Db,
+    db,
     applyMigrations: (folder) => migratePglite(ldb, { migrationsFolder: folder }),
     engine: 'pglite',
     location,

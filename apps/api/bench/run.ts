@@ -1,0 +1,129 @@
+/**
+ * `pnpm bench`: Parley's message path end to end, against baselines measured in the same run.
+ *
+ * Scenario "broadcast" (bench/broadcast.ts): the server in its own process (bench/server.ts),
+ * SUBSCRIBERS WebSocket subscribers of one room in another (bench/subscribers.ts), and
+ * BENCH_SENDERS accounts sending over WebSocket from this one at an offered rate that doubles
+ * each step until twice the rate that saturated the server. Parley runs on a fresh
+ * PostgreSQL database and on PGlite; the baselines are a Socket.IO 4.8 room and a bare `ws`
+ * broadcast, with the same subscribers, senders, stepping and payload size.
+ *
+ * Scenario "workspace" (bench/workspace.ts): web-app-like clients over many rooms; database
+ * statements per sent message with few and with many members online.
+ *
+ * Knobs (environment): BENCH_QUICK=1 (about a minute), SUBSCRIBERS, BENCH_SENDERS,
+ * BENCH_START_RATE (msg/s), BENCH_STEP_FACTOR, BENCH_MAX_STEPS, BENCH_STEP_MS, BENCH_DRAIN_MS,
+ * BENCH_BODY (characters), BENCH_TARGETS (ws,socketio,parley-postgres,parley-pglite),
+ * BENCH_SCENARIOS (broadcast,workspace), BENCH_WORKSPACE_ONLINE (e.g. 10,300),
+ * BENCH_POSTGRES_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
+ */
+import { cpus, totalmem } from 'node:os';
+import {
+  type BroadcastOptions,
+  fmt,
+  runBroadcast,
+  STEP_HEADER,
+  TARGET_NAMES,
+  type Target,
+  type TargetResult,
+} from './broadcast.js';
+import { now } from './wire.js';
+import { runWorkspace, type WorkspaceResult } from './workspace.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const knob = (name: string, full: number, quick: number) => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? (QUICK ? quick : full) : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const list = (name: string, fallback: string) =>
+  (process.env[name] || fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const options: BroadcastOptions = {
+  subscribers: knob('SUBSCRIBERS', 500, 200),
+  senders: knob('BENCH_SENDERS', 50, 20),
+  startRate: knob('BENCH_START_RATE', 10, 40),
+  stepFactor: knob('BENCH_STEP_FACTOR', 2, 2),
+  maxSteps: knob('BENCH_MAX_STEPS', 8, 6),
+  stepMs: knob('BENCH_STEP_MS', 4000, 1000),
+  drainMs: knob('BENCH_DRAIN_MS', 3000, 1000),
+  bodyLength: knob('BENCH_BODY', 140, 140),
+  postgresUrl:
+    process.env.BENCH_POSTGRES_URL ||
+    process.env.TEST_DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/postgres',
+};
+const targets = list('BENCH_TARGETS', 'ws,socketio,parley-postgres,parley-pglite') as Target[];
+for (const t of targets) if (!(t in TARGET_NAMES)) throw new Error(`unknown target ${t}`);
+const scenarios = list('BENCH_SCENARIOS', 'broadcast,workspace');
+const online = list('BENCH_WORKSPACE_ONLINE', QUICK ? '10,50' : '10,300').map(Number);
+
+const began = now();
+const log = (line: string) => console.log(line);
+log(
+  `pnpm bench${QUICK ? ' (quick)' : ''}: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB`,
+);
+
+const results: TargetResult[] = [];
+if (scenarios.includes('broadcast')) {
+  log(
+    `\nbroadcast: one room, ${options.subscribers} subscribers (own process), ${options.senders} senders over WebSocket, ${options.bodyLength}-character bodies; ${options.stepMs / 1000} s per step from ${options.startRate} msg/s, ×${options.stepFactor} until twice the rate that saturates (p99 ≥ 100 ms or not all delivered within ${options.drainMs / 1000} s)\n`,
+  );
+  log(STEP_HEADER);
+  for (const target of targets) {
+    try {
+      results.push(await runBroadcast(target, options, log));
+    } catch (error) {
+      log(`${TARGET_NAMES[target]}: failed: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  log(
+    '\nserver                 │ sustained/s │    peak/s │ 2× saturating: deliv/s (of peak) │ heap/conn │ frame',
+  );
+  for (const r of results) {
+    const double = r.atDouble
+      ? `${fmt(r.atDouble.deliveredPerSecond)} (${fmt((100 * r.atDouble.deliveredPerSecond) / r.peak)}%)`
+      : r.saturatedAt === null
+        ? 'not saturated'
+        : 'not reached';
+    log(
+      [
+        TARGET_NAMES[r.target].padEnd(22),
+        fmt(r.sustained).padStart(11),
+        fmt(r.peak).padStart(9),
+        double.padStart(32),
+        `${fmt(r.kibPerConnection, 1)} KiB`.padStart(9),
+        `${fmt(r.frameBytes)} B${r.duplicates || r.gaps ? ` (${r.duplicates} duplicates, ${r.gaps} missed)` : ''}${r.reconnects ? `, ${r.reconnects} reconnects` : ''}`,
+      ].join(' │ '),
+    );
+  }
+  const socketIo = results.find((r) => r.target === 'socketio');
+  if (socketIo) {
+    log('');
+    for (const r of results.filter((r) => r.target.startsWith('parley'))) {
+      log(
+        `${TARGET_NAMES[r.target]} / Socket.IO sustained deliveries/s: ${socketIo.sustained > 0 ? (r.sustained / socketIo.sustained).toFixed(2) : '—'}× (goal ${r.target === 'parley-postgres' ? '1.0' : '0.6'}×)`,
+      );
+    }
+  }
+}
+
+let workspace: WorkspaceResult[] = [];
+if (scenarios.includes('workspace')) {
+  log(
+    '\nworkspace: web-app-like clients (user events, room events and activity of the room in view, rooms.list refetch on activity, markRead per message seen) on Parley/PostgreSQL\n',
+  );
+  try {
+    workspace = await runWorkspace({ online, quick: QUICK, postgresUrl: options.postgresUrl }, log);
+  } catch (error) {
+    log(`workspace: failed: ${error instanceof Error ? error.stack : error}`);
+  }
+}
+
+log(`\ndone in ${fmt((now() - began) / 1000)} s`);
+void workspace;
+process.exit(0);

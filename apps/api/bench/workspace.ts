@@ -1,0 +1,294 @@
+/**
+ * Scenario "workspace": clients that do what the web app (apps/web) does, spread over many
+ * rooms, and the database statements one sent message costs with few and with many of them
+ * online. Keep `WebLikeClient` in step with the web app: it is the web app's traffic, as of
+ * now —
+ *
+ * - App / ChatShell: `auth.me` and `rooms.list` (HTTP, batched), `live.userEvents`;
+ *   every `room.activity`, `room.added` or `room.removed` invalidates `rooms.list`, which
+ *   TanStack Query refetches at once, cancelling a refetch still in flight;
+ * - RoomView, for the one room in view: `messages.history` (newest page), then
+ *   `live.roomEvents` from its newest position, and `live.roomActivity`; every new position
+ *   seen is marked read (`rooms.markRead`) while the tab is visible (all are, here), events
+ *   of one macrotask coalesced as React batches them;
+ * - sending: `live.typing` (at most every 2 s) and `messages.send`, over HTTP.
+ *
+ * Each configuration runs on a fresh PostgreSQL database; the server counts every statement
+ * it sends (bench/server.ts), and the count after the clients settle, divided by the
+ * messages sent, is the cost of a message.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createEmptyPostgresDb } from '@parley/db/testing';
+import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
+import WebSocket from 'ws';
+import type { AppRouter } from '../src/router.js';
+import { fmt } from './broadcast.js';
+import { startServer } from './processes.js';
+import type { Seeded } from './server.js';
+
+export interface WorkspaceOptions {
+  /** Members online in each configuration, e.g. [10, 300]. */
+  online: number[];
+  quick: boolean;
+  postgresUrl: string;
+}
+
+export interface WorkspaceResult {
+  online: number;
+  messages: number;
+  statements: number;
+  httpRequests: number;
+  listRefetches: number;
+  markReads: number;
+  settled: boolean;
+}
+
+const ROOMS = 20;
+const SENDERS = 5;
+const TYPING_EVERY_MS = 2_000;
+const PAGE_SIZE = 50;
+
+interface Counters {
+  httpRequests: number;
+  listRefetches: number;
+  markReads: number;
+}
+
+class WebLikeClient {
+  readonly #ws: ReturnType<typeof createWSClient>;
+  readonly api;
+  #listAbort: AbortController | null = null;
+  #newest = 0;
+  #marked = 0;
+  #markScheduled = false;
+  #lastTyping = 0;
+  #sent = 0;
+
+  constructor(
+    url: string,
+    token: string,
+    readonly userId: string,
+    readonly roomId: string,
+    private readonly counters: Counters,
+  ) {
+    this.#ws = createWSClient({
+      url: `${url.replace('http', 'ws')}/trpc`,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      connectionParams: { token },
+    });
+    this.api = createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          condition: (op) => op.type === 'subscription',
+          true: wsLink({ client: this.#ws }),
+          false: httpBatchLink({
+            url: `${url}/trpc`,
+            headers: { Authorization: `Bearer ${token}` },
+            fetch: (input, init) => {
+              counters.httpRequests++;
+              return fetch(input, init);
+            },
+          }),
+        }),
+      ],
+    });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.api.auth.me.query(), this.api.rooms.list.query()]);
+    this.api.live.userEvents.subscribe(undefined, {
+      onData: (event) => {
+        if (
+          event.type === 'room.activity' ||
+          event.type === 'room.added' ||
+          event.type === 'room.removed'
+        ) {
+          this.#invalidateList();
+        }
+      },
+    });
+    const [page] = await Promise.all([
+      this.api.messages.history.query({ roomId: this.roomId, limit: PAGE_SIZE, cursor: null }),
+    ]);
+    this.api.live.roomActivity.subscribe({ roomId: this.roomId }, {});
+    this.#newest = page.items.reduce((max, m) => Math.max(max, m.position), 0);
+    this.#marked = this.#newest;
+    await new Promise<void>((resolve) => {
+      this.api.live.roomEvents.subscribe(
+        { roomId: this.roomId, lastEventId: String(this.#newest) },
+        {
+          onStarted: () => resolve(),
+          onData: ({ data }) => {
+            this.#newest = Math.max(this.#newest, data.position);
+            this.#scheduleMarkRead();
+          },
+        },
+      );
+    });
+  }
+
+  #invalidateList(): void {
+    this.#listAbort?.abort();
+    const abort = new AbortController();
+    this.#listAbort = abort;
+    this.counters.listRefetches++;
+    this.api.rooms.list
+      .query(undefined, { signal: abort.signal })
+      .catch(() => {})
+      .finally(() => {
+        if (this.#listAbort === abort) this.#listAbort = null;
+      });
+  }
+
+  #scheduleMarkRead(): void {
+    if (this.#markScheduled) return;
+    this.#markScheduled = true;
+    setImmediate(() => {
+      this.#markScheduled = false;
+      if (this.#newest <= this.#marked) return;
+      this.#marked = this.#newest;
+      this.counters.markReads++;
+      this.api.rooms.markRead
+        .mutate({ roomId: this.roomId, position: this.#newest })
+        .catch(() => {});
+    });
+  }
+
+  async send(roomId: string): Promise<void> {
+    const at = Date.now();
+    if (at - this.#lastTyping >= TYPING_EVERY_MS) {
+      this.#lastTyping = at;
+      void this.api.live.typing.mutate({ roomId }).catch(() => {});
+    }
+    await this.api.messages.send.mutate({
+      roomId,
+      body: `hello from ${this.userId.slice(0, 8)} #${++this.#sent}`,
+      clientId: crypto.randomUUID(),
+    });
+  }
+
+  close(): void {
+    void this.#ws.close();
+  }
+}
+
+/** Room j ≥ 1 has the users i with i % 19 = j − 1 or (7i + 3) % 19 = j − 1; room 0 has all. */
+function workspaceRooms(users: number) {
+  const others = ROOMS - 1;
+  return [
+    { name: 'general', members: Array.from({ length: users }, (_, i) => i) },
+    ...Array.from({ length: others }, (_, r) => ({
+      name: `room-${r + 1}`,
+      members: Array.from({ length: users }, (_, i) => i).filter(
+        (i) => i % others === r || (7 * i + 3) % others === r,
+      ),
+    })),
+  ];
+}
+
+const viewedRoom = (i: number) => (i % 3 === 0 ? 0 : (i % (ROOMS - 1)) + 1);
+
+async function runOne(
+  online: number,
+  users: number,
+  options: WorkspaceOptions,
+): Promise<WorkspaceResult> {
+  const db = await createEmptyPostgresDb(options.postgresUrl);
+  const server = await startServer({
+    BENCH_SERVER: 'parley',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+    PARLEY_SECRET: `${crypto.randomUUID()}${crypto.randomUUID()}`,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url,
+  });
+  const clients: WebLikeClient[] = [];
+  try {
+    const seeded = await server.request<Seeded>({
+      type: 'seed',
+      spec: { users, rooms: workspaceRooms(users) },
+    });
+    const counters: Counters = { httpRequests: 0, listRefetches: 0, markReads: 0 };
+    const url = `http://127.0.0.1:${server.port}`;
+    for (let i = 0; i < online; i += 25) {
+      const batch = seeded.users.slice(i, Math.min(online, i + 25)).map((u, n) => {
+        const room = seeded.rooms[viewedRoom(i + n)];
+        return new WebLikeClient(url, u.token, u.id, room?.id ?? '', counters);
+      });
+      clients.push(...batch);
+      await Promise.all(batch.map((c) => c.start()));
+    }
+    const statements = () => server.request<{ statements: number }>({ type: 'statements' });
+    const settle = async (maxMs: number) => {
+      const deadline = Date.now() + maxMs;
+      let last = (await statements()).statements;
+      let quietSince = Date.now();
+      while (Date.now() < deadline) {
+        await sleep(250);
+        const current = (await statements()).statements;
+        if (current !== last) {
+          last = current;
+          quietSince = Date.now();
+        } else if (Date.now() - quietSince >= 1000) return { settled: true, statements: current };
+      }
+      return { settled: false, statements: last };
+    };
+    await settle(30_000);
+    const start = (await statements()).statements;
+    Object.assign(counters, { httpRequests: 0, listRefetches: 0, markReads: 0 });
+
+    // The same traffic whatever the number online: users 0–4, in #general and a room of theirs.
+    const messages = options.quick ? 10 : 20;
+    const rate = 2;
+    const sends: Promise<void>[] = [];
+    for (let m = 0; m < messages; m++) {
+      const sender = clients[m % SENDERS];
+      const room = seeded.rooms[m % 2 === 0 ? 0 : ((m % SENDERS) % (ROOMS - 1)) + 1];
+      if (sender && room) sends.push(sender.send(room.id));
+      await sleep(1000 / rate);
+    }
+    await Promise.all(sends);
+    const end = await settle(options.quick ? 15_000 : 30_000);
+    return {
+      online,
+      messages,
+      statements: end.statements - start,
+      ...counters,
+      settled: end.settled,
+    };
+  } finally {
+    for (const c of clients) c.close();
+    await server.stop();
+    await db.drop();
+  }
+}
+
+export async function runWorkspace(
+  options: WorkspaceOptions,
+  log: (line: string) => void,
+): Promise<WorkspaceResult[]> {
+  const users = Math.max(...options.online);
+  const results: WorkspaceResult[] = [];
+  log(
+    `${users} members, ${ROOMS} rooms (#general has everyone), a third viewing #general; users 0–4 send 2 msg/s\n`,
+  );
+  log(
+    'online │ messages │ statements/msg │ HTTP requests/msg │ rooms.list refetches/msg │ markRead/msg',
+  );
+  for (const online of options.online) {
+    const r = await runOne(online, users, options);
+    results.push(r);
+    log(
+      [
+        String(online).padStart(6),
+        String(r.messages).padStart(8),
+        fmt(r.statements / r.messages, 1).padStart(14),
+        fmt(r.httpRequests / r.messages, 1).padStart(17),
+        fmt(r.listRefetches / r.messages, 1).padStart(24),
+        `${fmt(r.markReads / r.messages, 1).padStart(12)}${r.settled ? '' : ' (still busy when measured)'}`,
+      ].join(' │ '),
+    );
+  }
+  return results;
+}
