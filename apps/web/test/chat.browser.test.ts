@@ -102,6 +102,23 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
     expect(await a.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
   });
 
+  it('a form whose checks cannot load says so, and works once they can', async () => {
+    // The contract's schemas load apart from the first page: losing them must not freeze forms.
+    const page = await ctxA.newPage();
+    const schemas = /\/assets\/schemas-[\w-]+\.js$/;
+    await page.route(schemas, (route) => route.abort());
+    await page.goto(server.url);
+    await page.getByLabel('Username').fill('nobody_here');
+    await page.getByLabel('Password').fill('some password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Cannot reach Parley' }).waitFor(WAIT);
+    await page.unroute(schemas);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Past the client-side checks: the server answers.
+    await page.getByText('That username and password do not match.').waitFor(WAIT);
+    await page.close();
+  });
+
   it('two people sign up; A creates a room and invites B', async () => {
     await signUp(a, server.url, 'ana', 'Ana');
     await signUp(b, server.url, 'ben', 'Ben');

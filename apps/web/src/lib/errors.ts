@@ -1,6 +1,8 @@
 import type { AppRouter } from '@parley/api-contract';
 import { isTRPCClientError, TRPCClientError } from '@trpc/client';
 
+export const UNREACHABLE = 'Cannot reach Parley. Check your connection and try again.';
+
 /** The tRPC error code of a failure, if it came from the server. */
 export function errorCode(error: unknown): string | undefined {
   if (error instanceof TRPCClientError) {
@@ -28,7 +30,7 @@ export function fieldIssues(error: unknown): Record<string, string> {
 export function errorMessage(error: unknown): string {
   if (error instanceof TRPCClientError) {
     if (error.message === 'Failed to fetch' || error.message.includes('NetworkError')) {
-      return 'Cannot reach Parley. Check your connection and try again.';
+      return UNREACHABLE;
     }
     return error.message;
   }

@@ -1,3 +1,5 @@
+import { UNREACHABLE } from './errors';
+
 type Schemas = typeof import('@parley/api-contract/schemas');
 
 /** What a zod schema's `safeParse` gives back, as much of it as a form needs. */
@@ -16,7 +18,10 @@ let schemas: Promise<Schemas> | undefined;
  * so it loads on first use (forms call this when they mount) rather than with the first page.
  */
 export function loadSchemas(): Promise<Schemas> {
-  schemas ??= import('@parley/api-contract/schemas');
+  schemas ??= import('@parley/api-contract/schemas').catch((error: unknown) => {
+    schemas = undefined; // offline, or a new deploy replaced the chunk: try again next time
+    throw error;
+  });
   return schemas;
 }
 
@@ -37,7 +42,14 @@ export async function check<T, F extends string>(
     const value = input[field];
     if (typeof value !== 'string' || value.trim() === '') errors[field] = required[field];
   }
-  const result = pick(await loadSchemas()).safeParse(input);
+  let loaded: Schemas;
+  try {
+    loaded = await loadSchemas();
+  } catch {
+    errors.form = UNREACHABLE;
+    return { ok: false, errors };
+  }
+  const result = pick(loaded).safeParse(input);
   if (result.success && Object.keys(errors).length === 0) return { ok: true, data: result.data };
   if (!result.success) {
     for (const issue of result.error.issues) {

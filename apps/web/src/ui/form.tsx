@@ -76,7 +76,7 @@ export function useForm<F extends string>(initial: Record<F, string>) {
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors<F>>({});
   useEffect(() => {
-    void loadSchemas();
+    loadSchemas().catch(() => {}); // a failure shows when the form is submitted
   }, []);
   const set = useCallback((name: F, value: string) => {
     setValues((v) => ({ ...v, [name]: value }));

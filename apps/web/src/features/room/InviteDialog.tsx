@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { friendlyError } from '../../lib/errors';
 import { check, typedUsername } from '../../lib/validate';
-import { FormActions, FormStatus, TextField, useForm } from '../../ui/form';
+import { FormActions, FormError, FormStatus, TextField, useForm } from '../../ui/form';
 import { Modal } from '../../ui/Modal';
 import { useInvite } from './membership';
 
@@ -14,7 +14,7 @@ export function InviteDialog({
   roomName: string;
   onClose: () => void;
 }) {
-  const { values, setValues, setErrors, field } = useForm({ username: '' });
+  const { values, setValues, errors, setErrors, field } = useForm({ username: '' });
   const [done, setDone] = useState<string>();
   const invite = useInvite(roomId, {
     onInvited: (username) => {
@@ -45,6 +45,7 @@ export function InviteDialog({
           spellCheck={false}
         />
         <FormStatus message={done} />
+        <FormError message={errors.form} />
         <FormActions>
           <button type="button" className="btn" onClick={onClose}>
             Done

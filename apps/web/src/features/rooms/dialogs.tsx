@@ -17,7 +17,7 @@ export function RoomDialog({ kind, onClose }: { kind: RoomDialogKind; onClose: (
 }
 
 function CreateRoomDialog({ onClose }: { onClose: () => void }) {
-  const { values, setErrors, field } = useForm({ name: '' });
+  const { values, errors, setErrors, field } = useForm({ name: '' });
   const [visibility, setVisibility] = useState<'public' | 'private'>('public');
   const create = useCreateRoom({
     onDone: onClose,
@@ -68,6 +68,7 @@ function CreateRoomDialog({ onClose }: { onClose: () => void }) {
             </span>
           </label>
         </fieldset>
+        <FormError message={errors.form} />
         <FormActions>
           <button type="button" className="btn" onClick={onClose}>
             Cancel
@@ -140,7 +141,7 @@ function BrowseDialog({ onClose }: { onClose: () => void }) {
 }
 
 function DirectDialog({ onClose }: { onClose: () => void }) {
-  const { values, setErrors, field } = useForm({ username: '' });
+  const { values, errors, setErrors, field } = useForm({ username: '' });
   const open = useOpenDirect({
     onDone: onClose,
     onError: (e) => setErrors({ username: friendlyError(e, 'Nobody has that username.') }),
@@ -166,6 +167,7 @@ function DirectDialog({ onClose }: { onClose: () => void }) {
           spellCheck={false}
           placeholder="ana"
         />
+        <FormError message={errors.form} />
         <FormActions>
           <button type="button" className="btn" onClick={onClose}>
             Cancel
