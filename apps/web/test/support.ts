@@ -1,15 +1,20 @@
 /**
  * Shared by the browser tests and the screenshot script: a production build of the web app,
  * a production-mode API server on a fresh database, and Chromium.
+ *
+ * With `PARLEY_TEST_BUILT_TREE=<dir>` (a built Parley tree, e.g. installed with
+ * `pnpm install --prod`; see .ci/built-server) the tests use that tree's built web app and
+ * start its built server with `node scripts/parley.mjs start`, with every node_modules/.bin
+ * taken off PATH, instead of building with Vite and running the server in this process.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp, type RunningApp } from '@parley/api';
+import { createApp } from '@parley/api';
 import type { AppRouter } from '@parley/api-contract';
-import type { DbHandle } from '@parley/db';
-import { createTestDb } from '@parley/db/testing';
+import { createEmptyPostgresDb, createTestDb } from '@parley/db/testing';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
@@ -27,8 +32,18 @@ export function browserSkipReason(): string | null {
   return reason;
 }
 
+/** A built Parley tree to test instead of this one's sources, or null. */
+export const builtTree = process.env.PARLEY_TEST_BUILT_TREE
+  ? path.resolve(process.env.PARLEY_TEST_BUILT_TREE)
+  : null;
+
 /** Builds the web app into a temporary directory (fresh every run, so never stale). */
 export async function buildWeb(): Promise<{ dir: string; cleanup(): void }> {
+  if (builtTree) {
+    const dir = path.join(builtTree, 'apps/web/dist');
+    if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} holds no build`);
+    return { dir, cleanup: () => {} };
+  }
   const { build } = await import('vite');
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-web-'));
   // Under vitest NODE_ENV is 'test', which would make Vite bundle React's development build.
@@ -50,13 +65,14 @@ export async function buildWeb(): Promise<{ dir: string; cleanup(): void }> {
 
 export interface TestServer {
   url: string;
-  app: RunningApp;
-  db: DbHandle;
   close(): Promise<void>;
 }
 
+const SECRET = 'parley-browser-tests-secret-0123456789abcdef';
+
 /** The API in production mode on a fresh database, serving the built web app. */
 export async function startServer(webDist: string): Promise<TestServer> {
+  if (builtTree) return startBuiltServer(builtTree, webDist);
   const db = await createTestDb();
   const app = await createApp({
     db,
@@ -65,16 +81,64 @@ export async function startServer(webDist: string): Promise<TestServer> {
       port: 0,
       host: '127.0.0.1',
       webDist,
-      secret: 'parley-browser-tests-secret-0123456789abcdef',
+      secret: SECRET,
     },
   });
   return {
     url: app.url,
-    app,
-    db,
     close: async () => {
       await app.close();
       await db.close();
+    },
+  };
+}
+
+/**
+ * `node scripts/parley.mjs start` in a built tree, on a fresh database (a new PostgreSQL
+ * database with TEST_DATABASE_URL, else an embedded one in a temporary directory), with no
+ * node_modules/.bin on PATH, so no dev tool can be reached.
+ */
+async function startBuiltServer(tree: string, webDist: string): Promise<TestServer> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  const pg = serverUrl ? await createEmptyPostgresDb(serverUrl) : null;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-built-'));
+  const PATH = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => !dir.includes('node_modules'))
+    .join(path.delimiter);
+  const child = spawn(process.execPath, ['scripts/parley.mjs', 'start'], {
+    cwd: tree,
+    env: {
+      PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PARLEY_SECRET: SECRET,
+      PARLEY_WEB_DIST: webDist,
+      PARLEY_DATA_DIR: dataDir,
+      ...(pg ? { DATABASE_URL: pg.url, PARLEY_MIGRATE: 'auto' } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (d) => process.stderr.write(d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      output += d;
+      const found = /running at (http:\/\/\S+)/.exec(output)?.[1];
+      if (found) resolve(found.replace('localhost', '127.0.0.1'));
+    });
+    void exited.then((code) => reject(new Error(`the built server exited (${code}): ${output}`)));
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      await pg?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
