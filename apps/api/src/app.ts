@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createDb, type DbHandle, dbOptionsFromEnv, migrate } from '@parley/db';
+import { createDb, type DbHandle, dbOptionsFromEnv, prepareDatabase } from '@parley/db';
 import type { WebSocketServer } from 'ws';
 import { type Config, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
@@ -49,9 +49,17 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     createDb(
       dbOptionsFromEnv({ DATABASE_URL: config.databaseUrl, PARLEY_DATA_DIR: config.dataDir }),
     );
-  if (ownsDb && handle.engine === 'pglite') {
-    const applied = await migrate(handle);
-    if (applied.length > 0) log.info({ applied }, 'migrated the embedded database');
+  if (ownsDb) {
+    // The embedded database is this server's own: migrating it at start is always right. A
+    // shared PostgreSQL is migrated deliberately unless the operator opts in.
+    const policy = config.migrate ?? (handle.engine === 'pglite' ? 'auto' : 'check');
+    const { applied, ahead } = await prepareDatabase(handle, policy).catch(async (err) => {
+      await handle.close().catch(() => {});
+      throw err;
+    });
+    if (applied.length > 0)
+      log.info({ applied, database: handle.location }, 'migrated the database');
+    if (ahead) log.warn('the database has migrations newer than this build');
   }
 
   const bus = options.bus ?? new MemoryBus();

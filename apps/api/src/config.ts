@@ -33,6 +33,7 @@ export const envSchema = dbEnvSchema.extend({
   PARLEY_SESSION_DAYS: int(30),
   PARLEY_SEND_RATE: int(5),
   PARLEY_SEND_BURST: z.coerce.number().int().min(0).default(15),
+  PARLEY_MIGRATE: z.enum(['auto', 'check']).optional(),
   PARLEY_TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
@@ -64,6 +65,8 @@ export interface Config {
   /** Sustained message sends per user per second, and the extra burst (refilled over 10 s). */
   sendRatePerSecond: number;
   sendBurst: number;
+  /** Pending migrations at start: applied (`auto`) or refused (`check`); unset: by engine. */
+  migrate: 'auto' | 'check' | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +124,7 @@ export function loadConfig(
     typingTtlMs: 5_000,
     sendRatePerSecond: env.PARLEY_SEND_RATE,
     sendBurst: env.PARLEY_SEND_BURST,
+    migrate: env.PARLEY_MIGRATE,
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { describeDbError } from '@parley/db';
+import { describeDbError, PendingMigrationsError } from '@parley/db';
 import { createApp } from './app.js';
 import { ConfigError } from './config.js';
 
@@ -18,7 +18,8 @@ try {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 } catch (error) {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof PendingMigrationsError)
+    console.error(error.message);
   else if (error && typeof error === 'object' && ('code' in error || 'cause' in error)) {
     console.error(
       describeDbError(error, process.env.DATABASE_URL ? 'DATABASE_URL' : 'the embedded database'),

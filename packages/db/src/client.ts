@@ -26,6 +26,12 @@ export interface DbHandle {
   location: string;
   /** Applies the migrations in `folder` in one transaction (drizzle's migrator). */
   applyMigrations(folder: string): Promise<void>;
+  /**
+   * Runs `fn` holding a PostgreSQL advisory lock `key` (on a connection of its own, so the
+   * pool stays free for `fn`); other processes asking for the same key wait. PGlite has one
+   * process by construction: `fn` just runs.
+   */
+  exclusive<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -76,7 +82,8 @@ const queryLogger = (onQuery: DbOptions['onQuery']) =>
 
 export function createDb(options: DbOptions = {}): DbHandle {
   if (options.url) {
-    const sql = postgres(options.url, {
+    const url = options.url;
+    const sql = postgres(url, {
       max: options.max ?? 10,
       connect_timeout: 5,
       onnotice: () => {},
@@ -89,6 +96,16 @@ export function createDb(options: DbOptions = {}): DbHandle {
       applyMigrations: (folder) => migratePostgres(pdb, { migrationsFolder: folder }),
       engine: 'postgres',
       location: redactUrl(options.url),
+      exclusive: async (key, fn) => {
+        const lock = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+        try {
+          await lock`select pg_advisory_lock(${String(key)}::bigint)`;
+          return await fn();
+        } finally {
+          // Ending the session releases the lock, also when fn failed.
+          await lock.end({ timeout: 5 });
+        }
+      },
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -105,6 +122,7 @@ export function createDb(options: DbOptions = {}): DbHandle {
     applyMigrations: (folder) => migratePglite(ldb, { migrationsFolder: folder }),
     engine: 'pglite',
     location,
+    exclusive: (_key, fn) => fn(),
     close: async () => {
       if (!client.closed) await client.close();
     },
