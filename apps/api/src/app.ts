@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createDb, type DbHandle, dbOptionsFromEnv, prepareDatabase } from '@parley/db';
 import type { WebSocketServer } from 'ws';
-import { type Config, loadConfig } from './config.js';
+import { type ConfigOverrides, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
 import { EventPublisher } from './events/publisher.js';
 import { createRateLimits } from './http/rate-limits.js';
@@ -14,12 +14,13 @@ import { PresenceTracker } from './live/presence.js';
 import { SocketRegistry } from './live/sockets.js';
 import { TypingTracker } from './live/typing.js';
 import { createLogger, type Logger } from './logger.js';
+import { ReadMarks } from './rooms/read-marks.js';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface AppOptions {
   /** Settings over those read from the environment. */
-  config?: Partial<Config>;
+  config?: ConfigOverrides;
   /** An open database (tests); otherwise one is opened from the configuration. */
   db?: DbHandle;
   bus?: Bus;
@@ -75,6 +76,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     typing: new TypingTracker(events, config.typingTtlMs),
     sockets: new SocketRegistry(bus),
     limits: createRateLimits(config),
+    readMarks: new ReadMarks(handle.db, onError),
   };
   const http = createHttpServer(deps);
   await new Promise<void>((resolve, reject) => {
@@ -88,7 +90,6 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      http.stopWatchdog();
       const stopped = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.broadcastReconnect();
       // Give clients a moment to move their subscriptions elsewhere, then close what is left.
@@ -102,6 +103,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       await stopped;
       clearTimeout(forced);
       deps.typing.close();
+      await deps.readMarks.flush();
       deps.sockets.close();
       if (!options.bus) await bus.close();
       if (ownsDb) await handle.close();

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dbEnvSchema } from '@parley/db';
 import { z } from 'zod';
+import { type Limits, limitsEnvSchema, limitsFromEnv } from './limits/settings.js';
 
 const csv = z
   .string()
@@ -17,7 +18,7 @@ const csv = z
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Every setting Parley reads from the environment (documented in the README). */
-export const envSchema = dbEnvSchema.extend({
+export const envSchema = dbEnvSchema.extend(limitsEnvSchema.shape).extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -38,6 +39,8 @@ export const envSchema = dbEnvSchema.extend({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  PARLEY_TRUSTED_PROXIES: csv,
+  PARLEY_PROXY_HOPS: z.coerce.number().int().min(0).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -56,7 +59,13 @@ export interface Config {
   wsPingMs: number;
   wsPongWaitMs: number;
   sessionDays: number;
+  /** Behind a reverse proxy: read the client address and scheme from X-Forwarded-*. */
   trustProxy: boolean;
+  /** Proxy addresses and CIDR ranges to see through (default: loopback and private ranges). */
+  trustedProxies: string[];
+  /** Instead of a list: how many proxies stand in front (the hop count). */
+  proxyHops: number | undefined;
+  limits: Limits;
   /** Bytes a socket may have queued before the server gives up on it. */
   maxBufferedBytes: number;
   /** Largest WebSocket frame and HTTP body accepted. */
@@ -69,7 +78,24 @@ export interface Config {
   migrate: 'auto' | 'check' | undefined;
 }
 
+/** What createApp and loadConfig accept over the environment (limits may be given in part). */
+export type ConfigOverrides = Partial<Omit<Config, 'limits'>> & {
+  limits?: Partial<Omit<Limits, 'rates' | 'signIn'>> & {
+    rates?: Partial<Limits['rates']>;
+    signIn?: Partial<Limits['signIn']>;
+  };
+};
+
 export class ConfigError extends Error {}
+
+function mergeLimits(base: Limits, over: ConfigOverrides['limits'] = {}): Limits {
+  return {
+    ...base,
+    ...over,
+    rates: { ...base.rates, ...over.rates },
+    signIn: { ...base.signIn, ...over.signIn },
+  };
+}
 
 /** The development secret is generated once and kept in the data directory. */
 function devSecret(dataDir: string): string {
@@ -86,7 +112,7 @@ function devSecret(dataDir: string): string {
 
 export function loadConfig(
   source: NodeJS.ProcessEnv = process.env,
-  overrides: Partial<Config> = {},
+  overrides: ConfigOverrides = {},
 ): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
@@ -118,13 +144,19 @@ export function loadConfig(
     wsPingMs: env.PARLEY_WS_PING_MS,
     wsPongWaitMs: env.PARLEY_WS_PONG_WAIT_MS,
     sessionDays: env.PARLEY_SESSION_DAYS,
-    trustProxy: env.PARLEY_TRUST_PROXY,
-    maxBufferedBytes: 4 * 1024 * 1024,
-    maxPayloadBytes: 64 * 1024,
+    trustProxy:
+      env.PARLEY_TRUST_PROXY ||
+      env.PARLEY_TRUSTED_PROXIES.length > 0 ||
+      env.PARLEY_PROXY_HOPS !== undefined,
+    trustedProxies: env.PARLEY_TRUSTED_PROXIES,
+    proxyHops: env.PARLEY_PROXY_HOPS,
+    maxBufferedBytes: env.PARLEY_WS_MAX_BUFFERED_BYTES,
+    maxPayloadBytes: env.PARLEY_MAX_PAYLOAD_BYTES,
     typingTtlMs: 5_000,
     sendRatePerSecond: env.PARLEY_SEND_RATE,
     sendBurst: env.PARLEY_SEND_BURST,
     migrate: env.PARLEY_MIGRATE,
     ...overrides,
+    limits: mergeLimits(limitsFromEnv(env), overrides.limits),
   };
 }

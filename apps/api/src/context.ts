@@ -6,6 +6,8 @@ import { WebSocket } from 'ws';
 import { readCookie, SESSION_COOKIE } from './auth/cookies.js';
 import { type Caller, resolveToken } from './auth/service.js';
 import type { AppDeps } from './deps.js';
+import { clientAddress } from './http/client-address.js';
+import { CLOSE_TOO_MANY_SOCKETS, type SocketState, SocketsPerUser } from './limits/sockets.js';
 import { CLOSE_REVOKED } from './live/sockets.js';
 
 export interface Context {
@@ -15,6 +17,8 @@ export interface Context {
   ip: string;
   /** Present for HTTP requests (cookies are set there); null over WebSocket. */
   http: { req: IncomingMessage; res: ServerResponse } | null;
+  /** Over WebSocket: the socket and what it holds (for its caps); null over HTTP. */
+  socket: SocketState | null;
 }
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -22,18 +26,12 @@ function bearer(req: IncomingMessage): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string') {
-    return forwarded.split(',')[0]?.trim() ?? 'unknown';
-  }
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 export function createContextFactory(deps: AppDeps) {
+  const address = clientAddress(deps.config);
+  const socketsPerUser = new SocketsPerUser(deps.config.limits.maxSocketsPerUser);
   return async (opts: CreateHTTPContextOptions | CreateWSSContextFnOptions): Promise<Context> => {
     const { req } = opts;
-    const ip = clientIp(req, deps.config.trustProxy);
+    const ip = address(req);
     if (opts.res instanceof WebSocket) {
       const socket = opts.res;
       const params = opts.info.connectionParams;
@@ -49,15 +47,27 @@ export function createContextFactory(deps: AppDeps) {
         });
       }
       if (caller && socket.readyState === WebSocket.OPEN) {
+        try {
+          socketsPerUser.admit(caller.user.id, socket);
+        } catch (error) {
+          setImmediate(() => socket.close(CLOSE_TOO_MANY_SOCKETS, 'too many connections'));
+          throw error;
+        }
         deps.sockets.add(caller, socket);
         deps.presence.connect(caller.user.id);
         socket.once('close', () => deps.presence.disconnect(caller.user.id));
       }
-      return { deps, caller, ip, http: null };
+      return {
+        deps,
+        caller,
+        ip,
+        http: null,
+        socket: { ws: socket, subscriptions: 0, inFlight: 0 },
+      };
     }
     const res = opts.res as ServerResponse;
     const token = bearer(req) ?? readCookie(req, SESSION_COOKIE);
     const caller = token ? await resolveToken(deps.db, deps.config.secret, token) : null;
-    return { deps, caller, ip, http: { req, res } };
+    return { deps, caller, ip, http: { req, res }, socket: null };
   };
 }

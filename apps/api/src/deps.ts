@@ -7,6 +7,7 @@ import type { PresenceTracker } from './live/presence.js';
 import type { SocketRegistry } from './live/sockets.js';
 import type { TypingTracker } from './live/typing.js';
 import type { Logger } from './logger.js';
+import type { ReadMarks } from './rooms/read-marks.js';
 
 /** Everything a request may use, built once per server by createApp. */
 export interface AppDeps {
@@ -20,4 +21,5 @@ export interface AppDeps {
   typing: TypingTracker;
   sockets: SocketRegistry;
   limits: RateLimits;
+  readMarks: ReadMarks;
 }

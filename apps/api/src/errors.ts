@@ -26,3 +26,9 @@ export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
   throw new TRPCError({ code: result.error, message: result.message });
 }
+
+/**
+ * An unexpected failure whose message is safe and useful for the client ("storage full").
+ * Any other INTERNAL_SERVER_ERROR reaches clients as a generic message and a request id.
+ */
+export class ExplainedFailure extends Error {}

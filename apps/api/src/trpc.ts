@@ -1,6 +1,9 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.js';
+import { ExplainedFailure } from './errors.js';
 import { overLimit } from './http/rate-limits.js';
+import { requestIdOf } from './http/request-ids.js';
+import type { RateName } from './limits/settings.js';
 
 /** The issues of a failed input validation (a zod error), as `{ path, message }`. */
 function validationIssues(cause: unknown): Array<{ path: string; message: string }> | null {
@@ -19,21 +22,118 @@ const t = initTRPC.context<Context>().create({
   // Validation failures read as sentences ("A message cannot be empty."), not a JSON dump of
   // zod issues; the issues stay available, by field, in `data.issues`.
   errorFormatter({ shape, error }) {
+    // A stack names files and, for a failed query, holds its SQL: the log has it, clients never.
+    const { stack: _stack, ...data } = shape.data;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // Unexpected: the message may hold SQL, parameters or hashes. Clients get a sentence and
+      // an id that finds the detail in the log (onError logs it under the same id).
+      const requestId = requestIdOf(error);
+      const message =
+        error.cause instanceof ExplainedFailure
+          ? `${error.cause.message} (request ${requestId})`
+          : `Something went wrong on the server (request ${requestId}). Please try again.`;
+      return { ...shape, message, data: { ...data, requestId } };
+    }
+    if (error.message === 'Batch call exceeds maximum size') {
+      return {
+        ...shape,
+        message:
+          'Too many calls in one batch request: send fewer at a time (see PARLEY_MAX_BATCH).',
+        data,
+      };
+    }
     const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
-    if (!issues) return shape;
+    if (!issues) return { ...shape, data };
     const message = issues
       .map((i) => (/[.!?]$/.test(i.message) ? i.message : `${i.path || 'input'}: ${i.message}.`))
       .join(' ');
-    return { ...shape, message, data: { ...shape.data, issues } };
+    return { ...shape, message, data: { ...data, issues } };
   },
 });
 
 export const router = t.router;
 
-export const publicProcedure = t.procedure;
+const TOO_MANY_SUBSCRIPTIONS = (max: number) =>
+  `This connection has ${max} subscriptions open, the most allowed. Unsubscribe from one first.`;
+const TOO_MANY_IN_FLIGHT = (max: number) =>
+  `This connection has ${max} calls running, the most allowed. Wait for one to finish.`;
+
+function jsonBytes(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value) ?? '');
+}
+
+/**
+ * The bounds every call shares: over a WebSocket, at most so many subscriptions and so many
+ * calls in flight per socket (a frame may carry an array of hundreds of calls); and no query
+ * result larger than `maxResponseBytes` is sent: it is refused with PAYLOAD_TOO_LARGE.
+ */
+const bounded = t.procedure.use(async ({ ctx, type, next }) => {
+  const { limits } = ctx.deps.config;
+  const socket = ctx.socket;
+  if (type === 'subscription') {
+    if (!socket) return next();
+    if (socket.subscriptions >= limits.maxSubscriptionsPerSocket) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: TOO_MANY_SUBSCRIPTIONS(limits.maxSubscriptionsPerSocket),
+      });
+    }
+    socket.subscriptions++;
+    let released = false;
+    const release = () => {
+      if (!released) socket.subscriptions--;
+      released = true;
+    };
+    const result = await next();
+    if (!result.ok || !isAsyncIterable(result.data)) {
+      release();
+      return result;
+    }
+    const inner = result.data;
+    // Counted until the stream ends, however it ends (completion, error, unsubscribe).
+    const counted = (async function* () {
+      try {
+        yield* inner;
+      } finally {
+        release();
+      }
+    })();
+    return { ...result, data: counted };
+  }
+  if (socket) {
+    if (socket.inFlight >= limits.maxInFlightPerSocket) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: TOO_MANY_IN_FLIGHT(limits.maxInFlightPerSocket),
+      });
+    }
+    socket.inFlight++;
+  }
+  try {
+    const result = await next();
+    if (type === 'query' && result.ok) {
+      const size = jsonBytes(result.data);
+      if (size > limits.maxResponseBytes) {
+        throw new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `This answer would be ${Math.ceil(size / 1024)} KiB, more than the ${Math.floor(limits.maxResponseBytes / 1024)} KiB allowed. Ask for less (a smaller limit).`,
+        });
+      }
+    }
+    return result;
+  } finally {
+    if (socket) socket.inFlight--;
+  }
+});
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+export const publicProcedure = bounded;
 
 /** Signed in, by session or bot token. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = bounded.use(({ ctx, next }) => {
   if (!ctx.caller) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
   }
@@ -63,4 +163,19 @@ export async function enforceLimit(
       message: `${message} Try again in ${wait} second${wait === 1 ? '' : 's'}.`,
     });
   }
+}
+
+/**
+ * A writing mutation's rate limit, per user (per address before sign-in); see the README's
+ * Limits table. `doing` reads "You are <doing> faster than Parley allows."
+ */
+export function limit(name: RateName, doing: string) {
+  return t.middleware(async ({ ctx, next }) => {
+    await enforceLimit(
+      ctx.deps.limits.rates[name],
+      ctx.caller?.user.id ?? `address:${ctx.ip}`,
+      `You are ${doing} faster than Parley allows.`,
+    );
+    return next();
+  });
 }

@@ -14,6 +14,7 @@ import {
   wsLink,
 } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
+import { LIMITS } from './limits.js';
 import type { AppRouter } from './types.js';
 
 /** The close code the server uses when the credentials behind a socket were revoked. */
@@ -130,6 +131,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
         true: wsClient ? wsLink<AppRouter>({ client: wsClient }) : noWebSocket,
         false: httpBatchLink<AppRouter>({
           url: http,
+          maxItems: LIMITS.batchMax,
           headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
         }),
       }),

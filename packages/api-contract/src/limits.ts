@@ -10,6 +10,15 @@ export const LIMITS = {
   clientIdMax: 64,
   tokenNameMax: 64,
   historyPageMax: 100,
+  /** Every list the API returns is bounded: */
+  roomListMax: 500,
+  memberListMax: 1000,
+  tokenListMax: 100,
+  browseMax: 100,
+  /** Characters of a room's last message in `rooms.list` (a preview). */
+  lastMessageExcerpt: 200,
+  /** Calls in one HTTP batch request (the server's default; clients batch at most this many). */
+  batchMax: 10,
 } as const;
 
 export const USERNAME_PATTERN = /^[a-z0-9_]{3,32}$/;

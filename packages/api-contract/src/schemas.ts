@@ -5,47 +5,66 @@
 import { z } from 'zod';
 import { LIMITS, USERNAME_PATTERN } from './limits.js';
 
-export const idSchema = z.uuid({ error: 'must be a valid id' });
+// C0 and C1 control characters (NUL included); message bodies keep newline and tab.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused.
+const CONTROL_IN_BODY = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Half of a UTF-16 pair on its own: not a character, and not valid UTF-8 once stored. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
-export const usernameSchema = z
-  .string()
+/**
+ * Every string input starts here, so that none can carry a control character (a NUL makes
+ * PostgreSQL fail the whole statement) or broken UTF-16. `label` names the field in the error.
+ * Multi-line text (message bodies) keeps newlines and tabs; CRLF becomes LF.
+ */
+export function text(label: string, options: { multiline?: boolean } = {}) {
+  const control = options.multiline ? CONTROL_IN_BODY : CONTROL;
+  return z
+    .string()
+    .overwrite((s) => (options.multiline ? s.replace(/\r\n?/g, '\n') : s))
+    .refine((s) => !control.test(s) && !LONE_SURROGATE.test(s), {
+      error: `${label} cannot contain control characters.`,
+      abort: true,
+    });
+}
+
+export const idSchema = text('An id').pipe(z.uuid({ error: 'must be a valid id' }));
+
+export const usernameSchema = text('A username')
   .trim()
   .toLowerCase()
   .regex(USERNAME_PATTERN, {
     error: `Usernames are ${LIMITS.usernameMin}–${LIMITS.usernameMax} characters: letters, digits and _.`,
   });
 
-const passwordSchema = z
-  .string()
+const passwordSchema = text('A password')
   .min(LIMITS.passwordMin, { error: `Passwords need at least ${LIMITS.passwordMin} characters.` })
   .max(LIMITS.passwordMax, {
     error: `Passwords can have at most ${LIMITS.passwordMax} characters.`,
   });
 
-export const displayNameSchema = z
-  .string()
+export const displayNameSchema = text('A display name')
   .trim()
   .min(1, { error: 'Display names cannot be empty.' })
   .max(LIMITS.displayNameMax, {
     error: `Display names can have at most ${LIMITS.displayNameMax} characters.`,
   });
 
-export const messageBodySchema = z
-  .string()
+export const messageBodySchema = text('A message', { multiline: true })
   .trim()
   .min(1, { error: 'A message cannot be empty.' })
   .max(LIMITS.bodyMax, { error: `A message can have at most ${LIMITS.bodyMax} characters.` });
 
-export const clientIdSchema = z
-  .string()
+export const clientIdSchema = text('clientId')
   .regex(/^[A-Za-z0-9_-]+$/, { error: 'clientId may hold letters, digits, - and _ only.' })
   .min(1)
   .max(LIMITS.clientIdMax);
 
 /** A position in a room's event log, as tRPC's `lastEventId` (a string of digits). */
-export const eventIdSchema = z
-  .string()
-  .regex(/^\d{1,15}$/, { error: 'lastEventId must be a room position (digits).' });
+export const eventIdSchema = text('lastEventId').regex(/^\d{1,15}$/, {
+  error: 'lastEventId must be a room position (digits).',
+});
 
 export const roomVisibilitySchema = z.enum(['public', 'private']);
 export const roomKindSchema = z.enum(['public', 'private', 'direct']);
@@ -60,15 +79,14 @@ export const authInputs = {
     displayName: displayNameSchema.optional(),
   }),
   signIn: z.object({
-    username: z.string().trim().toLowerCase().min(1).max(LIMITS.usernameMax),
-    password: z.string().min(1).max(LIMITS.passwordMax),
+    username: text('A username').trim().toLowerCase().min(1).max(LIMITS.usernameMax),
+    password: text('A password').min(1).max(LIMITS.passwordMax),
   }),
 };
 
 export const roomInputs = {
   create: z.object({
-    name: z
-      .string()
+    name: text('A room name')
       .trim()
       .min(1, { error: 'Room names cannot be empty.' })
       .max(LIMITS.roomNameMax, {
@@ -76,7 +94,9 @@ export const roomInputs = {
       }),
     visibility: roomVisibilitySchema,
   }),
-  browse: z.object({ search: z.string().trim().max(LIMITS.roomNameMax).optional() }).optional(),
+  browse: z
+    .object({ search: text('A search').trim().max(LIMITS.roomNameMax).optional() })
+    .optional(),
   byId: z.object({ roomId: idSchema }),
   invite: z.object({ roomId: idSchema, username: usernameSchema }),
   kick: z.object({ roomId: idSchema, username: usernameSchema }),
@@ -111,7 +131,7 @@ export const liveInputs = {
 
 export const tokenInputs = {
   create: z.object({
-    name: z.string().trim().min(1).max(LIMITS.tokenNameMax),
+    name: text('A token name').trim().min(1).max(LIMITS.tokenNameMax),
   }),
   revoke: z.object({ tokenId: idSchema }),
 };

@@ -1,4 +1,5 @@
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Limits, RateName } from '../limits/settings.js';
 
 export interface RateLimits {
   /** Message sends per user: about 5 per second, with bursts of about 20. */
@@ -9,12 +10,22 @@ export interface RateLimits {
   signInAddress: RateLimiterMemory;
   /** Typing signals per user. */
   typing: RateLimiterMemory;
+  /** Every other writing mutation belongs to one of these, keyed by user (see the README). */
+  rates: Record<RateName, RateLimiterMemory>;
 }
 
 export function createRateLimits(config: {
   sendRatePerSecond: number;
   sendBurst: number;
+  limits: Limits;
 }): RateLimits {
+  const { rates } = config.limits;
+  const rateLimiters = Object.fromEntries(
+    Object.entries(rates).map(([name, rate]) => [
+      name,
+      new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.seconds }),
+    ]),
+  ) as Record<RateName, RateLimiterMemory>;
   return {
     // A bucket of `rate` per second, plus a burst bucket that refills over 10 s.
     send: new BurstyRateLimiter(
@@ -22,8 +33,9 @@ export function createRateLimits(config: {
       new RateLimiterMemory({ keyPrefix: 'send-burst', points: config.sendBurst, duration: 10 }),
     ),
     signInUser: new RateLimiterMemory({ keyPrefix: 'signin-user', points: 10, duration: 300 }),
-    signInAddress: new RateLimiterMemory({ keyPrefix: 'signin-ip', points: 60, duration: 300 }),
-    typing: new RateLimiterMemory({ keyPrefix: 'typing', points: 10, duration: 5 }),
+    signInAddress: rateLimiters.signUp,
+    typing: rateLimiters.typing,
+    rates: rateLimiters,
   };
 }
 

@@ -1,8 +1,11 @@
 import type { RoomEvent } from '@parley/api-contract/schemas';
 import type { EventStream } from './stream.js';
 
-/** How many events one database read of a catch-up returns at most. */
-export const REPLAY_PAGE = 500;
+/**
+ * How many events one database read of a catch-up returns at most. Small, since a replay paced
+ * by a slow reader holds its current page while it waits.
+ */
+export const REPLAY_PAGE = 50;
 
 export interface RoomFeedOptions {
   /** The room's live events, subscribed before the first read. */
@@ -14,6 +17,11 @@ export interface RoomFeedOptions {
   /** Read everything after `after` from the database before the live events. */
   replay: boolean;
   pageSize?: number;
+  /**
+   * Resolves when the reader can take more (the socket has drained). Replay awaits it before
+   * each page and each event, so a slow reader never makes the server hold a whole room.
+   */
+  writable?: () => Promise<void>;
 }
 
 /**
@@ -23,12 +31,14 @@ export interface RoomFeedOptions {
  * of one still missing (publishers race after commit) triggers a read of the gap.
  */
 export async function* roomFeed(options: RoomFeedOptions): AsyncGenerator<RoomEvent> {
-  const { live, read, pageSize = REPLAY_PAGE } = options;
+  const { live, read, pageSize = REPLAY_PAGE, writable = async () => {} } = options;
   let last = options.after;
   const catchUp = async function* (until: number) {
     while (last < until && !live.closed) {
+      await writable();
       const page = await read(last, pageSize);
       for (const event of page) {
+        await writable();
         last = event.position;
         yield event;
       }
@@ -37,7 +47,10 @@ export async function* roomFeed(options: RoomFeedOptions): AsyncGenerator<RoomEv
   };
   if (options.replay) yield* catchUp(Number.MAX_SAFE_INTEGER);
   while (!live.closed) {
-    for (const event of await live.take()) {
+    const batch = await live.take();
+    // Live events piled up while a replay waited and were dropped: read them from the log.
+    if (live.takeOverflow()) yield* catchUp(Number.MAX_SAFE_INTEGER);
+    for (const event of batch) {
       if (event.position <= last) continue;
       if (event.position > last + 1) {
         yield* catchUp(event.position);

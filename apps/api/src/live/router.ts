@@ -1,6 +1,7 @@
 import { liveInputs, type RoomEvent, type UserEvent } from '@parley/api-contract/schemas';
 import { tracked } from '@trpc/server';
 import { unwrap } from '../errors.js';
+import { whenWritable } from '../limits/sockets.js';
 import { eventsAfter, lastPosition } from '../messages/replay.js';
 import { requireMember } from '../rooms/access.js';
 import { memberIdsOf, roomsOf } from '../rooms/members.js';
@@ -8,6 +9,9 @@ import { authedProcedure, enforceLimit, router } from '../trpc.js';
 import type { Topics } from './bus.js';
 import { roomFeed } from './room-feed.js';
 import { EventStream } from './stream.js';
+
+/** Live events held while a replay waits for a slow reader; past this, re-read from the log. */
+const MAX_QUEUED = 1000;
 
 export const liveRouter = router({
   /**
@@ -23,8 +27,15 @@ export const liveRouter = router({
     const { db, bus } = ctx.deps;
     const userId = ctx.caller.user.id;
     const access = unwrap(await requireMember(db, input.roomId, userId));
-    const stream = new EventStream<RoomEvent>(signal);
+    const stream = new EventStream<RoomEvent>(signal, MAX_QUEUED);
     stream.onClose(bus.subscribe('room', input.roomId, stream.push));
+    // Replay goes at the reader's pace: a page is read, and each event sent, only once the
+    // socket has drained to half its cap, so a slow reader never makes the server hold a room.
+    const socket = ctx.socket?.ws;
+    const lowWater = ctx.deps.config.maxBufferedBytes / 2;
+    const writable = async () => {
+      if (socket) await whenWritable(socket, lowWater);
+    };
     stream.onClose(
       bus.subscribe('user', userId, (event) => {
         if (event.type === 'room.removed' && event.roomId === input.roomId) stream.close();
@@ -38,6 +49,7 @@ export const liveRouter = router({
         read: (after, limit) => eventsAfter(db, access.room.id, after, limit),
         after: resume ? Number(input.lastEventId) : await lastPosition(db, access.room.id),
         replay: resume,
+        writable,
       });
       for await (const event of feed) yield tracked(String(event.position), event);
     } finally {

@@ -6,9 +6,17 @@ export class EventStream<T> {
   #queue: T[] = [];
   #wake: (() => void) | null = null;
   #closed = false;
+  #overflowed = false;
   #cleanups: Array<() => void> = [];
 
-  constructor(signal?: AbortSignal) {
+  /**
+   * Past `maxQueued` waiting events (a consumer paced by a slow reader) the queue is dropped
+   * and `takeOverflow()` says so once: a consumer that can re-read from the database does.
+   */
+  constructor(
+    signal?: AbortSignal,
+    private readonly maxQueued = Number.POSITIVE_INFINITY,
+  ) {
     if (signal) {
       if (signal.aborted) this.close();
       else {
@@ -31,9 +39,20 @@ export class EventStream<T> {
 
   push = (event: T): void => {
     if (this.#closed) return;
+    if (this.#queue.length >= this.maxQueued) {
+      this.#queue = [];
+      this.#overflowed = true;
+    }
     this.#queue.push(event);
     this.#wake?.();
   };
+
+  /** Whether events were dropped since the last call. */
+  takeOverflow(): boolean {
+    const overflowed = this.#overflowed;
+    this.#overflowed = false;
+    return overflowed;
+  }
 
   close(): void {
     if (this.#closed) return;
@@ -44,7 +63,7 @@ export class EventStream<T> {
 
   /** Waits for the next batch; empty once closed. */
   async take(): Promise<T[]> {
-    while (this.#queue.length === 0 && !this.#closed) {
+    while (this.#queue.length === 0 && !this.#closed && !this.#overflowed) {
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
       });

@@ -1,6 +1,6 @@
 import { messageInputs } from '@parley/api-contract/schemas';
 import { unwrap } from '../errors.js';
-import { authedProcedure, enforceLimit, router } from '../trpc.js';
+import { authedProcedure, enforceLimit, limit, router } from '../trpc.js';
 import { deleteMessage, editMessage, messageHistory, sendMessage } from './service.js';
 
 export const messagesRouter = router({
@@ -14,12 +14,14 @@ export const messagesRouter = router({
   }),
 
   edit: authedProcedure
+    .use(limit('edits', 'editing messages'))
     .input(messageInputs.edit)
     .mutation(async ({ ctx, input }) =>
       unwrap(await editMessage(ctx.deps, ctx.caller.user.id, input)),
     ),
 
   delete: authedProcedure
+    .use(limit('edits', 'deleting messages'))
     .input(messageInputs.delete)
     .mutation(async ({ ctx, input }) =>
       unwrap(await deleteMessage(ctx.deps, ctx.caller.user.id, input)),
@@ -28,6 +30,13 @@ export const messagesRouter = router({
   history: authedProcedure
     .input(messageInputs.history)
     .query(async ({ ctx, input }) =>
-      unwrap(await messageHistory(ctx.deps.db, ctx.caller.user.id, input)),
+      unwrap(
+        await messageHistory(
+          ctx.deps.db,
+          ctx.caller.user.id,
+          input,
+          ctx.deps.config.limits.historyPageBytes,
+        ),
+      ),
     ),
 });

@@ -172,10 +172,10 @@ export async function messageHistory(
   db: Db,
   userId: string,
   input: z.output<typeof messageInputs.history>,
+  maxBytes?: number,
 ) {
   const access = await requireMember(db, input.roomId, userId);
   if (!access.ok) return access;
-  return ok(
-    await historyPage(db, input.roomId, input.before ?? input.cursor ?? undefined, input.limit),
-  );
+  const before = input.before ?? input.cursor ?? undefined;
+  return ok(await historyPage(db, input.roomId, before, input.limit, maxBytes));
 }

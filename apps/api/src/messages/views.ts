@@ -66,12 +66,22 @@ export async function messageView(db: DbOrTx, where: SQL | undefined): Promise<M
   return row ? toView(row) : null;
 }
 
-/** A page of history, newest first, before a position (keyset on (room_id, position)). */
+/** Roughly the bytes a message takes in a response (its texts; the rest is small and fixed). */
+function viewBytes(view: MessageView): number {
+  return 400 + Buffer.byteLength(view.body) + Buffer.byteLength(view.replyTo?.body ?? '');
+}
+
+/**
+ * A page of history, newest first, before a position (keyset on (room_id, position)). The page
+ * ends early, with a cursor, once its messages pass `maxBytes`, so that a page of long messages
+ * (or a batch of pages) stays a bounded response.
+ */
 export async function historyPage(
   db: DbOrTx,
   roomId: string,
   before: number | undefined,
   limit: number,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<{ items: MessageView[]; nextCursor: number | null }> {
   const rows = await viewQuery(db)
     .where(
@@ -82,7 +92,14 @@ export async function historyPage(
     )
     .orderBy(desc(messages.position))
     .limit(limit + 1);
-  const items = rows.slice(0, limit).map(toView);
+  const items: MessageView[] = [];
+  let bytes = 0;
+  for (const row of rows.slice(0, limit)) {
+    const view = toView(row);
+    bytes += viewBytes(view);
+    if (items.length > 0 && bytes > maxBytes) break;
+    items.push(view);
+  }
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? last.position : null };
+  return { items, nextCursor: rows.length > items.length && last ? last.position : null };
 }

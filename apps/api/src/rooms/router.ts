@@ -1,6 +1,6 @@
 import { roomInputs } from '@parley/api-contract/schemas';
 import { unwrap } from '../errors.js';
-import { authedProcedure, router } from '../trpc.js';
+import { authedProcedure, limit, router } from '../trpc.js';
 import {
   browseRooms,
   createRoom,
@@ -16,6 +16,7 @@ import {
 
 export const roomsRouter = router({
   create: authedProcedure
+    .use(limit('rooms', 'creating rooms'))
     .input(roomInputs.create)
     .mutation(async ({ ctx, input }) =>
       unwrap(await createRoom(ctx.deps, ctx.caller.user.id, input)),
@@ -28,30 +29,35 @@ export const roomsRouter = router({
     .query(({ ctx, input }) => browseRooms(ctx.deps.db, ctx.caller.user.id, input?.search)),
 
   join: authedProcedure
+    .use(limit('membership', 'joining rooms'))
     .input(roomInputs.byId)
     .mutation(async ({ ctx, input }) =>
       unwrap(await joinRoom(ctx.deps, ctx.caller.user.id, input.roomId)),
     ),
 
   leave: authedProcedure
+    .use(limit('membership', 'leaving rooms'))
     .input(roomInputs.byId)
     .mutation(async ({ ctx, input }) =>
       unwrap(await leaveRoom(ctx.deps, ctx.caller.user.id, input.roomId)),
     ),
 
   invite: authedProcedure
+    .use(limit('membership', 'inviting people'))
     .input(roomInputs.invite)
     .mutation(async ({ ctx, input }) =>
       unwrap(await inviteToRoom(ctx.deps, ctx.caller.user.id, input)),
     ),
 
   kick: authedProcedure
+    .use(limit('membership', 'removing people'))
     .input(roomInputs.kick)
     .mutation(async ({ ctx, input }) =>
       unwrap(await kickFromRoom(ctx.deps, ctx.caller.user.id, input)),
     ),
 
   openDirect: authedProcedure
+    .use(limit('direct', 'opening conversations'))
     .input(roomInputs.openDirect)
     .mutation(async ({ ctx, input }) =>
       unwrap(await openDirect(ctx.deps, ctx.caller.user.id, input.username)),
@@ -64,8 +70,9 @@ export const roomsRouter = router({
     ),
 
   markRead: authedProcedure
+    .use(limit('reads', 'marking rooms read'))
     .input(roomInputs.markRead)
     .mutation(async ({ ctx, input }) =>
-      unwrap(await markRead(ctx.deps.db, ctx.caller.user.id, input)),
+      unwrap(await markRead(ctx.deps, ctx.caller.user.id, input)),
     ),
 });

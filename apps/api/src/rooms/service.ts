@@ -1,3 +1,4 @@
+import { LIMITS } from '@parley/api-contract/limits';
 import type { RoomSummary, roomInputs } from '@parley/api-contract/schemas';
 import { type Db, memberships, queryRows, rooms, users } from '@parley/db';
 import { and, eq, sql } from 'drizzle-orm';
@@ -6,6 +7,7 @@ import { fail, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { PresenceTracker } from '../live/presence.js';
 import { ROOM_NOT_FOUND, requireMember } from './access.js';
+import type { ReadMarks } from './read-marks.js';
 import { roomSummaries } from './summaries.js';
 
 export interface RoomDeps {
@@ -79,7 +81,7 @@ export async function browseRooms(
       from rooms r
       where r.kind = 'public' ${pattern ? sql`and r.name ilike ${pattern}` : sql``}
       order by member_count desc, r.name asc
-      limit 100`,
+      limit ${LIMITS.browseMax}`,
   );
   return rows.map((r) => ({
     id: r.id,
@@ -227,24 +229,20 @@ export async function roomMembers(deps: RoomDeps, userId: string, roomId: string
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.roomId, roomId))
-    .orderBy(users.username);
+    .orderBy(users.username)
+    .limit(LIMITS.memberListMax);
   return ok(rows.map((m) => ({ ...m, online: deps.presence.isOnline(m.id) })));
 }
 
 export async function markRead(
-  db: Db,
+  deps: { db: Db; readMarks: ReadMarks },
   userId: string,
   input: z.output<typeof roomInputs.markRead>,
 ): Promise<Result<{ roomId: string; lastReadPosition: number }>> {
-  const access = await requireMember(db, input.roomId, userId);
+  const access = await requireMember(deps.db, input.roomId, userId);
   if (!access.ok) return access;
-  // Never moves backwards, and never past what exists.
-  const [row] = await db
-    .update(memberships)
-    .set({
-      lastReadPosition: sql`greatest(${memberships.lastReadPosition}, least(${input.position}::bigint, (select ${rooms.lastPosition} from ${rooms} where ${rooms.id} = ${input.roomId})))`,
-    })
-    .where(and(eq(memberships.roomId, input.roomId), eq(memberships.userId, userId)))
-    .returning({ lastReadPosition: memberships.lastReadPosition });
-  return ok({ roomId: input.roomId, lastReadPosition: row?.lastReadPosition ?? 0 });
+  // Never moves backwards, and never past what exists; coalesced (see ReadMarks).
+  const position = Math.min(input.position, access.value.room.lastPosition);
+  const lastReadPosition = await deps.readMarks.mark(userId, input.roomId, position);
+  return ok({ roomId: input.roomId, lastReadPosition });
 }

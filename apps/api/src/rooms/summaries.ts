@@ -1,3 +1,4 @@
+import { LIMITS } from '@parley/api-contract/limits';
 import type { RoomSummary } from '@parley/api-contract/schemas';
 import { type Db, queryRows, type RoomKind } from '@parley/db';
 import { sql } from 'drizzle-orm';
@@ -46,14 +47,15 @@ export async function roomSummaries(
     left join lateral (
       select lm.created_at, json_build_object(
           'author', json_build_object('id', a.id, 'username', a.username, 'displayName', a.display_name),
-          'body', lm.body,
+          'body', left(lm.body, ${LIMITS.lastMessageExcerpt}),
           'createdAt', to_char(lm.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) as json
         from messages lm join users a on a.id = lm.author_id
         where lm.room_id = r.id and lm.deleted_at is null
         order by lm.position desc limit 1) last on true
     where m.user_id = ${userId} ${onlyRoomId ? sql`and r.id = ${onlyRoomId}` : sql``}
     -- Most recently active first; rooms without messages after, newest first.
-    order by last.created_at desc nulls last, r.created_at desc`,
+    order by last.created_at desc nulls last, r.created_at desc
+    limit ${LIMITS.roomListMax}`,
   );
   return rows.map(
     (r): RoomSummary => ({

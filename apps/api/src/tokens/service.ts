@@ -1,3 +1,4 @@
+import { LIMITS } from '@parley/api-contract/limits';
 import { apiTokens, type Db } from '@parley/db';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { newBotSecret } from '../auth/service.js';
@@ -28,7 +29,8 @@ export async function listTokens(db: Db, userId: string) {
     .select(publicColumns)
     .from(apiTokens)
     .where(eq(apiTokens.userId, userId))
-    .orderBy(desc(apiTokens.createdAt));
+    .orderBy(desc(apiTokens.createdAt))
+    .limit(LIMITS.tokenListMax);
   return rows.map((r) => ({
     ...r,
     createdAt: r.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 import type { RoomEvent } from '@parley/api-contract/schemas';
 import { describe, expect, it } from 'vitest';
-import { roomFeed } from '../../src/live/room-feed.js';
+import { REPLAY_PAGE, roomFeed } from '../../src/live/room-feed.js';
 import { EventStream } from '../../src/live/stream.js';
 
 /** A room's event log in memory, standing in for the database; it records every read. */
@@ -88,7 +88,7 @@ describe('roomFeed', () => {
     live.push(event(5));
     live.push(event(4));
     expect(await positionsUntil(feed, live, 5)).toEqual([4, 5]);
-    expect(log.reads).toEqual([{ after: 3, limit: 500 }]);
+    expect(log.reads).toEqual([{ after: 3, limit: REPLAY_PAGE }]);
   });
 
   it('without replay starts from now: reads nothing until a gap appears', async () => {

@@ -37,7 +37,14 @@ export async function startServer(): Promise<Server> {
   const db = await createTestDb();
   const app = await createApp({
     db,
-    config: { port: 0, host: '127.0.0.1', secret: SECRET, logLevel: 'silent' },
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      secret: SECRET,
+      logLevel: 'silent',
+      // The matrix creates a room per call; room creation's own limit is tested elsewhere.
+      limits: { rates: { rooms: { points: 1000, seconds: 60 } } },
+    },
   });
   return {
     db,

@@ -1,4 +1,5 @@
 import type { AppRouter } from '@parley/api-contract';
+import { LIMITS } from '@parley/api-contract/limits';
 import { createTRPCClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { socket } from './connection';
@@ -11,7 +12,12 @@ export const trpcClient = createTRPCClient<AppRouter>({
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: wsLink({ client: socket.ws }),
-      false: httpBatchLink({ url: '/trpc' }),
+      // The server refuses larger batches; the header marks the app's own requests (CSRF).
+      false: httpBatchLink({
+        url: '/trpc',
+        maxItems: LIMITS.batchMax,
+        headers: { 'X-Parley-Client': 'web' },
+      }),
     }),
   ],
 });

@@ -1,0 +1,86 @@
+import { TRPCError } from '@trpc/server';
+import { WebSocket } from 'ws';
+
+/** What one WebSocket connection may hold at once; shared by every call on the socket. */
+export interface SocketState {
+  ws: WebSocket;
+  subscriptions: number;
+  inFlight: number;
+}
+
+/** 4429: this account has too many sockets open; close one (another tab) and retry. */
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
+
+/**
+ * Enforces the buffered-bytes cap when a frame is queued rather than by sampling: every send
+ * (tRPC's responses, subscription data, pings) first checks what is already queued, and a
+ * frame that would take the socket past `maxBufferedBytes` is not queued; the socket is
+ * dropped instead, and its client resumes from its last event id.
+ */
+export function guardSends(ws: WebSocket, maxBufferedBytes: number, onOverflow: () => void) {
+  const send = ws.send.bind(ws);
+  const guarded = ((data: Parameters<WebSocket['send']>[0], ...rest: unknown[]) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const size =
+      typeof data === 'string'
+        ? Buffer.byteLength(data)
+        : ((data as { byteLength?: number }).byteLength ?? 0);
+    if (ws.bufferedAmount + size > maxBufferedBytes) {
+      onOverflow();
+      // A close frame would wait behind the full queue: cut the connection now.
+      ws.terminate();
+      return;
+    }
+    (send as (...args: unknown[]) => void)(data, ...rest);
+  }) as WebSocket['send'];
+  ws.send = guarded;
+}
+
+/**
+ * Resolves once the socket has at most `lowWater` bytes queued (or has closed). A producer
+ * that awaits this before each frame (catch-up replay) goes at the reader's pace.
+ */
+export function whenWritable(ws: WebSocket, lowWater: number): Promise<void> {
+  if (ws.bufferedAmount <= lowWater || ws.readyState !== WebSocket.OPEN) return Promise.resolve();
+  return new Promise((resolve) => {
+    // `ws` emits no drain of its own; the TCP socket under it does, once its buffer empties.
+    const tcp = (ws as unknown as { _socket?: NodeJS.EventEmitter })._socket;
+    const check = () => {
+      if (ws.bufferedAmount <= lowWater || ws.readyState !== WebSocket.OPEN) done();
+    };
+    // Polling as well: part of what is queued may sit in ws's own sender, not the TCP buffer.
+    const timer = setInterval(check, 25);
+    const done = () => {
+      clearInterval(timer);
+      tcp?.off('drain', check);
+      ws.off('close', done);
+      resolve();
+    };
+    tcp?.on('drain', check);
+    ws.once('close', done);
+  });
+}
+
+/** Counts sockets per user, refusing one past `max`. */
+export class SocketsPerUser {
+  readonly #open = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /** Counts the socket in, or throws (the caller then closes it with 4429). */
+  admit(userId: string, ws: WebSocket): void {
+    const open = this.#open.get(userId) ?? 0;
+    if (open >= this.max) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `This account has ${this.max} connections open, the most allowed. Close one (another tab or program) and try again.`,
+      });
+    }
+    this.#open.set(userId, open + 1);
+    ws.once('close', () => {
+      const now = (this.#open.get(userId) ?? 1) - 1;
+      if (now <= 0) this.#open.delete(userId);
+      else this.#open.set(userId, now);
+    });
+  }
+}
