@@ -55,7 +55,9 @@ export function createHttpServer(deps: AppDeps): HttpServer {
     maxBatchSize: config.limits.maxBatch,
     onError,
   });
-  const web = config.webDist ? staticFiles(config.webDist) : null;
+  const web = config.webDist
+    ? staticFiles(config.webDist, (err) => log.warn({ err }, 'static file read failed'))
+    : null;
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
