@@ -12,9 +12,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '@parley/api';
+import { startTestServer } from '@parley/api/testing';
 import type { AppRouter } from '@parley/api-contract';
-import { createEmptyPostgresDb, createTestDb } from '@parley/db/testing';
+import { createEmptyPostgresDb } from '@parley/db/testing';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
@@ -73,24 +73,10 @@ const SECRET = 'parley-browser-tests-secret-0123456789abcdef';
 /** The API in production mode on a fresh database, serving the built web app. */
 export async function startServer(webDist: string): Promise<TestServer> {
   if (builtTree) return startBuiltServer(builtTree, webDist);
-  const db = await createTestDb();
-  const app = await createApp({
-    db,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
-    config: {
-      port: 0,
-      host: '127.0.0.1',
-      webDist,
-      secret: SECRET,
-    },
+  return startTestServer({
+    env: { NODE_ENV: 'production' },
+    config: { webDist, logLevel: 'warn', secret: SECRET },
   });
-  return {
-    url: app.url,
-    close: async () => {
-      await app.close();
-      await db.close();
-    },
-  };
 }
 
 /**

@@ -4,20 +4,13 @@
  * bot's replies; the server restarts (same port, same database) and the bot answers a command
  * sent after the restart.
  */
-import { createApp, type RunningApp } from '@parley/api';
+import { startTestServer, type TestServer } from '@parley/api/testing';
 import { createParleyClient, type MessageView, type ParleyClient } from '@parley/api-contract';
-import type { DbHandle } from '@parley/db';
-import { createTestDb } from '@parley/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { answer } from '../src/bot.js';
 import { type BotProcess, runBot, until } from './harness.js';
 
-const config = {
-  host: '127.0.0.1',
-  secret: 'test-secret-for-the-bot-suite-0123456789',
-  logLevel: 'silent' as const,
-};
 const PASSWORD = 'correct horse battery staple';
 
 describe('answer', () => {
@@ -42,8 +35,7 @@ describe('answer', () => {
 });
 
 describe('the example bot, as a process', () => {
-  let db: DbHandle;
-  let app: RunningApp;
+  let server: TestServer;
   let bot: BotProcess;
   const clients: ParleyClient[] = [];
   let alice: ParleyClient['api'];
@@ -52,7 +44,12 @@ describe('the example bot, as a process', () => {
   const seen: MessageView[] = [];
 
   const connect = (token: string | null) => {
-    const client = createParleyClient({ url: app.url, token, WebSocket, retryDelayMs: () => 200 });
+    const client = createParleyClient({
+      url: server.url,
+      token,
+      WebSocket,
+      retryDelayMs: () => 200,
+    });
     clients.push(client);
     return client.api;
   };
@@ -66,8 +63,7 @@ describe('the example bot, as a process', () => {
     );
 
   beforeAll(async () => {
-    db = await createTestDb();
-    app = await createApp({ db, config: { ...config, port: 0 } });
+    server = await startTestServer();
     const anonymous = connect(null);
     const person = await anonymous.auth.signUp.mutate({ username: 'alice', password: PASSWORD });
     const owner = await anonymous.auth.signUp.mutate({ username: 'dicebot', password: PASSWORD });
@@ -90,7 +86,7 @@ describe('the example bot, as a process', () => {
     );
     await until(() => started, 'alice to be listening');
 
-    bot = runBot('main.ts', { PARLEY_URL: app.url, PARLEY_TOKEN: secret, PARLEY_ROOM: 'lobby' });
+    bot = runBot('main.ts', { PARLEY_URL: server.url, PARLEY_TOKEN: secret, PARLEY_ROOM: 'lobby' });
     await until(() => bot.output().includes('listening in'), 'the bot to start');
     expect(bot.output()).toContain('ready as @dicebot in lobby');
   });
@@ -98,8 +94,7 @@ describe('the example bot, as a process', () => {
   afterAll(async () => {
     if (bot?.running()) bot.kill('SIGKILL');
     for (const client of clients) await client.close();
-    await app?.close();
-    await db?.close();
+    await server?.close();
   });
 
   it('rolls dice', async () => {
@@ -137,15 +132,13 @@ describe('the example bot, as a process', () => {
   });
 
   it('survives a server restart and answers a command sent after it', async () => {
-    const port = app.port;
     const connects = () =>
       bot
         .output()
         .split('\n')
         .filter((line) => line === 'connected').length;
     const opened = connects();
-    await app.close();
-    app = await createApp({ db, config: { ...config, port } });
+    await server.restart();
     // The bot reconnects by itself (and says so); alice's client does too.
     await until(() => connects() > opened, 'the bot to reconnect');
     const command = await say(alice, '/roll 3d4');

@@ -4,10 +4,8 @@
  * server, it answers a person's `/roll 2d6`, `/time` and mention.
  */
 import { readFileSync } from 'node:fs';
-import { createApp, type RunningApp } from '@parley/api';
+import { startTestServer, type TestServer } from '@parley/api/testing';
 import { createParleyClient, type MessageView, type ParleyClient } from '@parley/api-contract';
-import type { DbHandle } from '@parley/db';
-import { createTestDb } from '@parley/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type BotProcess, runBot, until } from './harness.js';
@@ -26,25 +24,19 @@ describe('README: Build a bot', () => {
   });
 
   describe('the minimal bot, run', () => {
-    let db: DbHandle | undefined;
-    let app: RunningApp | undefined;
+    let server: TestServer | undefined;
     let bot: BotProcess | undefined;
     const clients: ParleyClient[] = [];
     afterAll(async () => {
       if (bot?.running()) bot.kill('SIGKILL');
       for (const client of clients) await client.close();
-      await app?.close();
-      await db?.close();
+      await server?.close();
     });
 
     it('answers /roll 2d6, /time and a mention', async () => {
-      db = await createTestDb();
-      app = await createApp({
-        db,
-        config: { port: 0, host: '127.0.0.1', secret: 'x'.repeat(40), logLevel: 'silent' },
-      });
+      server = await startTestServer();
       const connect = (token: string | null) => {
-        const client = createParleyClient({ url: app?.url ?? '', token, WebSocket });
+        const client = createParleyClient({ url: server?.url ?? '', token, WebSocket });
         clients.push(client);
         return client.api;
       };
@@ -71,7 +63,7 @@ describe('README: Build a bot', () => {
       await until(() => started, 'grace to be listening');
 
       bot = runBot('minimal.ts', {
-        PARLEY_URL: app.url,
+        PARLEY_URL: server.url,
         PARLEY_TOKEN: secret,
         PARLEY_ROOM: 'general',
       });

@@ -7,16 +7,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApp, type RunningApp } from '../../../apps/api/src/app.js';
-import type { DbHandle } from '../../db/src/index.js';
-import { createTestDb } from '../../db/src/testing.js';
+import { startTestServer, type TestServer } from '../../../apps/api/src/testing.js';
 import { createParleyClient, type ParleyClient, type RoomEvent } from '../src/index.js';
-
-const config = {
-  host: '127.0.0.1',
-  secret: 'test-secret-for-the-client-suite-0123456789',
-  logLevel: 'silent' as const,
-};
 
 async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -27,8 +19,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 20_000): Pr
 }
 
 describe('createParleyClient', () => {
-  let db: DbHandle;
-  let app: RunningApp;
+  let server: TestServer;
   const clients: ParleyClient[] = [];
   const client = (url: string, token: string | null) => {
     const c = createParleyClient({ url, token, WebSocket, retryDelayMs: () => 200 });
@@ -37,17 +28,15 @@ describe('createParleyClient', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDb();
-    app = await createApp({ db, config: { ...config, port: 0 } });
+    server = await startTestServer();
   });
   afterAll(async () => {
     for (const c of clients) await c.close();
-    await app?.close();
-    await db?.close();
+    await server?.close();
   });
 
   it('calls procedures over HTTP with its token, and without one only public ones', async () => {
-    const anonymous = client(app.url, null).api;
+    const anonymous = client(server.url, null).api;
     expect(await anonymous.auth.me.query()).toBeNull();
     await expect(anonymous.rooms.list.query()).rejects.toMatchObject({
       data: { code: 'UNAUTHORIZED' },
@@ -56,7 +45,7 @@ describe('createParleyClient', () => {
       username: 'carol',
       password: 'correct horse battery',
     });
-    const { api } = client(`${app.url}/trpc/`, token);
+    const { api } = client(`${server.url}/trpc/`, token);
     expect(await api.auth.me.query()).toEqual(user);
   });
 
@@ -64,13 +53,13 @@ describe('createParleyClient', () => {
   it.skipIf(hasGlobalWebSocket)(
     'without a WebSocket (Node 20): calls work, a subscription fails saying to pass one',
     async () => {
-      const anonymous = createParleyClient({ url: app.url });
+      const anonymous = createParleyClient({ url: server.url });
       clients.push(anonymous);
       const { token } = await anonymous.api.auth.signUp.mutate({
         username: 'nows',
         password: 'correct horse battery',
       });
-      const { api } = createParleyClient({ url: app.url, token });
+      const { api } = createParleyClient({ url: server.url, token });
       const room = await api.rooms.create.mutate({ name: 'no-ws', visibility: 'public' });
       const error = await new Promise<Error>((resolve) => {
         api.live.roomEvents.subscribe({ roomId: room.id }, { onError: resolve });
@@ -80,19 +69,18 @@ describe('createParleyClient', () => {
   );
 
   it('resumes a room subscription after a server restart, missing nothing', async () => {
-    const port = app.port;
-    const anonymous = client(app.url, null).api;
+    const anonymous = client(server.url, null).api;
     const { token } = await anonymous.auth.signUp.mutate({
       username: 'dave',
       password: 'correct horse battery',
     });
-    const { api } = client(app.url, token);
+    const { api } = client(server.url, token);
     const room = await api.rooms.create.mutate({ name: 'resume', visibility: 'public' });
 
     const received: { id: string; event: RoomEvent }[] = [];
     let opened = 0;
     const watcher = createParleyClient({
-      url: app.url,
+      url: server.url,
       token,
       WebSocket,
       retryDelayMs: () => 200,
@@ -119,8 +107,8 @@ describe('createParleyClient', () => {
 
     // The server goes away; while it is down another server on the same database takes two
     // messages the watcher cannot see live.
-    await app.close();
-    const other = await createApp({ db, config: { ...config, port: 0 } });
+    await server.app.close();
+    const other = await server.startSibling();
     const viaOther = client(other.url, token).api;
     await send('three', viaOther);
     await send('four', viaOther);
@@ -128,7 +116,7 @@ describe('createParleyClient', () => {
     expect(received.map((r) => r.event.message.body)).toEqual(['one', 'two']);
 
     // Back on the same port: the watcher reconnects and resumes after "two".
-    app = await createApp({ db, config: { ...config, port } });
+    await server.restart();
     await until(() => received.length === 4, 'the missed events to be replayed');
     expect(opened).toBeGreaterThanOrEqual(2);
     await send('five');

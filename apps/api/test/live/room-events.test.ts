@@ -157,7 +157,7 @@ describe('resume', () => {
     }
     await waitFor(() => forBen.events.length === 50, 'first 50');
     await server.app.close();
-    server.app = await server.restart();
+    await server.restart();
     // Ana's HTTP client reaches the new server on the same port; Ben's socket reconnects.
     for (let i = 51; i <= 100; i++) {
       await ana.client.messages.send.mutate({

@@ -1,8 +1,7 @@
-import { createTestDb } from '@parley/db/testing';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { startTestServer } from '../../src/testing.js';
 import { clientId, signUp, testConfig } from '../support/harness.js';
 
 const secret = { PARLEY_SECRET: 'config-test-secret-config-test-secret' };
@@ -26,17 +25,16 @@ describe('send rate settings', () => {
 
   describe('on a running server', () => {
     const { sendRatePerSecond: _, sendBurst: __, ...config } = testConfig;
-    const db = createTestDb();
-    const app = db.then((handle) =>
-      createApp({ db: handle, config, env: { PARLEY_SEND_RATE: '3', PARLEY_SEND_BURST: '0' } }),
-    );
+    const server = startTestServer({
+      config,
+      env: { PARLEY_SEND_RATE: '3', PARLEY_SEND_BURST: '0' },
+    });
     afterAll(async () => {
-      await (await app).close();
-      await (await db).close();
+      await (await server).close();
     });
 
     it('limit each sender to PARLEY_SEND_RATE per second', async () => {
-      const { url } = await app;
+      const { url } = await server;
       const ana = await signUp(url, 'rate_ana');
       const room = await ana.client.rooms.create.mutate({ name: 'rate', visibility: 'public' });
       const results = await Promise.all(

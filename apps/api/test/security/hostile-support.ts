@@ -2,44 +2,26 @@
  * Shared by the hostile suites: a production-mode server on a fresh database, and clients
  * that send what no well-behaved client would (raw HTTP, raw WebSocket frames).
  */
-import { createTestDb } from '@parley/db/testing';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
-import { createApp, type RunningApp } from '../../src/app.js';
 import type { ConfigOverrides } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
+import { startTestServer, type TestServer } from '../../src/testing.js';
 
 export const SECRET = 'hostile-suite-secret-0123456789-0123456789';
 export const PASSWORD = 'correct horse battery staple';
 
-export interface Hostile {
-  app: RunningApp;
-  url: string;
-  wsUrl: string;
-  db: Awaited<ReturnType<typeof createTestDb>>;
-  close(): Promise<void>;
-}
+export type Hostile = TestServer;
 
-export async function startHostile(
+/** A production-mode test server (with `config` over the defaults). */
+export function startHostile(
   config: ConfigOverrides = {},
   options: { log?: Logger } = {},
 ): Promise<Hostile> {
-  const db = await createTestDb();
-  const app = await createApp({
-    db,
-    env: { NODE_ENV: 'production', PARLEY_SECRET: SECRET },
+  return startTestServer({
+    env: { NODE_ENV: 'production' },
     log: options.log,
-    config: { port: 0, host: '127.0.0.1', logLevel: 'silent', webDist: undefined, ...config },
+    config: { secret: SECRET, webDist: undefined, ...config },
   });
-  return {
-    app,
-    db,
-    url: app.url,
-    wsUrl: `${app.url.replace('http', 'ws')}/trpc`,
-    close: async () => {
-      await app.close();
-      await db.close();
-    },
-  };
 }
 
 export interface Answer {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { RoomEvent } from '@parley/api-contract/schemas';
-import { createTestDb } from '@parley/db/testing';
 import {
   createTRPCClient,
   createWSClient,
@@ -10,18 +9,16 @@ import {
   wsLink,
 } from '@trpc/client';
 import WebSocket from 'ws';
-import { createApp, type RunningApp } from '../../src/app.js';
-import type { Config } from '../../src/config.js';
+import type { ConfigOverrides } from '../../src/config.js';
 import type { AppRouter } from '../../src/router.js';
+import { startTestServer, type TestServer } from '../../src/testing.js';
+
+export type { TestServer };
 
 export type Client = TRPCClient<AppRouter>;
 
 /** Settings that keep tests quick: short keep-alive and typing windows, generous limits. */
-export const testConfig: Partial<Config> = {
-  port: 0,
-  host: '127.0.0.1',
-  secret: 'test-secret-test-secret-test-secret-000',
-  logLevel: 'silent',
+export const testConfig: ConfigOverrides = {
   webDist: undefined,
   wsPingMs: 400,
   wsPongWaitMs: 400,
@@ -30,23 +27,10 @@ export const testConfig: Partial<Config> = {
   sendBurst: 1000,
 };
 
-export async function startServer(overrides: Partial<Config> = {}) {
-  const db = await createTestDb();
-  const app = await createApp({ db, config: { ...testConfig, ...overrides }, env: {} });
-  return {
-    db,
-    app,
-    /** Starts a second server on the same database and port (a restart). */
-    restart: async (): Promise<RunningApp> =>
-      createApp({ db, config: { ...testConfig, ...overrides, port: app.port }, env: {} }),
-    close: async () => {
-      await app.close();
-      await db.close();
-    },
-  };
+/** A test server with the quick settings above (and `overrides`). */
+export function startServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
+  return startTestServer({ config: { ...testConfig, ...overrides } });
 }
-
-export type TestServer = Awaited<ReturnType<typeof startServer>>;
 
 export interface Connected {
   client: Client;

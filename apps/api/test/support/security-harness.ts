@@ -4,7 +4,6 @@
  */
 
 import { type DbHandle, messages, roomEvents, sessions } from '@parley/db';
-import { createTestDb } from '@parley/db/testing';
 import {
   createTRPCClient,
   createTRPCUntypedClient,
@@ -18,44 +17,21 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import { count } from 'drizzle-orm';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import { createApp, type RunningApp } from '../../src/app.js';
 import { signSessionToken } from '../../src/auth/session-tokens.js';
 import type { AppRouter } from '../../src/router.js';
+import { startTestServer, TEST_SECRET, type TestServer } from '../../src/testing.js';
 
-export const SECRET = 'test-secret-for-the-security-suites-0123456789';
+export const SECRET = TEST_SECRET;
 export const PASSWORD = 'correct horse battery staple';
 
-export interface Server {
-  db: DbHandle;
-  app: RunningApp;
-  url: string;
-  wsUrl: string;
-  close(): Promise<void>;
-}
+export type Server = TestServer;
 
-export async function startServer(): Promise<Server> {
-  const db = await createTestDb();
-  const app = await createApp({
-    db,
-    config: {
-      port: 0,
-      host: '127.0.0.1',
-      secret: SECRET,
-      logLevel: 'silent',
-      // The matrix creates a room per call; room creation's own limit is tested elsewhere.
-      limits: { rates: { rooms: { points: 1000, seconds: 60 } } },
-    },
+/** A test server with the production defaults for keep-alive and limits. */
+export function startServer(): Promise<Server> {
+  return startTestServer({
+    // The matrix creates a room per call; room creation's own limit is tested elsewhere.
+    config: { limits: { rates: { rooms: { points: 1000, seconds: 60 } } } },
   });
-  return {
-    db,
-    app,
-    url: app.url,
-    wsUrl: `${app.url.replace('http', 'ws')}/trpc`,
-    close: async () => {
-      await app.close();
-      await db.close();
-    },
-  };
 }
 
 function authHeaders(token: string | null): Record<string, string> {

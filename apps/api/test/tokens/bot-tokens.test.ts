@@ -9,16 +9,15 @@ import {
   type ParleyClientOptions,
 } from '@parley/api-contract';
 import { apiTokens, type DbHandle } from '@parley/db';
-import { createTestDb } from '@parley/db/testing';
 import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApp, type RunningApp } from '../../src/app.js';
+import type { RunningApp } from '../../src/app.js';
 import { hashBotSecret } from '../../src/auth/session-tokens.js';
 import { CLOSE_REVOKED } from '../../src/live/sockets.js';
+import { startTestServer, type TestServer } from '../../src/testing.js';
 
-const SECRET = 'test-secret-for-the-token-suite-0123456789';
 const PASSWORD = 'correct horse battery staple';
 
 function codeOf(error: unknown): string | undefined {
@@ -50,6 +49,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 15_000): Pr
 }
 
 describe('bot tokens', () => {
+  let server: TestServer;
   let db: DbHandle;
   let app: RunningApp;
   const clients: ParleyClient[] = [];
@@ -65,11 +65,8 @@ describe('bot tokens', () => {
   let personId: string;
 
   beforeAll(async () => {
-    db = await createTestDb();
-    app = await createApp({
-      db,
-      config: { port: 0, host: '127.0.0.1', secret: SECRET, logLevel: 'silent' },
-    });
+    server = await startTestServer();
+    ({ db, app } = server);
     const signedUp = await connect(null).api.auth.signUp.mutate({
       username: 'erin',
       password: PASSWORD,
@@ -79,8 +76,7 @@ describe('bot tokens', () => {
   });
   afterAll(async () => {
     for (const client of clients) await client.close();
-    await app?.close();
-    await db?.close();
+    await server?.close();
   });
 
   it('shows the secret once, lists without it, and stores only its hash', async () => {

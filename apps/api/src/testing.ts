@@ -1,0 +1,79 @@
+/**
+ * The one way tests (api, web, examples, contract) start a Parley server: the real app on an
+ * ephemeral loopback port over a fresh test database (`@parley/db/testing`: PGlite, or a new
+ * database on TEST_DATABASE_URL). Not used by the server itself.
+ */
+import type { DbHandle } from '@parley/db';
+import { createTestDb } from '@parley/db/testing';
+import { createApp, type RunningApp } from './app.js';
+import type { ConfigOverrides } from './config.js';
+import type { Logger } from './logger.js';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-000';
+
+export interface TestServerOptions {
+  /** Settings over the test defaults (loopback, port 0, TEST_SECRET, no logs). */
+  config?: ConfigOverrides;
+  /**
+   * The environment the configuration is read from; empty by default, so a developer's shell
+   * does not change what tests see.
+   */
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+}
+
+export interface TestServer {
+  db: DbHandle;
+  /** The running app; a new one after `restart`. */
+  readonly app: RunningApp;
+  /** Stays the same across restarts (same port). */
+  url: string;
+  /** The WebSocket endpoint, `ws://…/trpc`. */
+  wsUrl: string;
+  /** Stops the app (unless already stopped) and starts a new one on the same database and port. */
+  restart(): Promise<RunningApp>;
+  /** Another app on the same database, on a port of its own (a second node); close it yourself. */
+  startSibling(): Promise<RunningApp>;
+  /** Stops the app and drops the database. */
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const db = await createTestDb();
+  const config: ConfigOverrides = {
+    port: 0,
+    host: '127.0.0.1',
+    secret: TEST_SECRET,
+    logLevel: 'silent',
+    ...options.config,
+  };
+  const { env = {}, log } = options;
+  let app: RunningApp;
+  try {
+    app = await createApp({ db, config, env, log });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const url = app.url;
+  return {
+    db,
+    get app() {
+      return app;
+    },
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/trpc`,
+    async restart() {
+      await app.close();
+      app = await createApp({ db, config: { ...config, port: app.port }, env, log });
+      return app;
+    },
+    startSibling() {
+      return createApp({ db, config: { ...config, port: 0 }, env, log });
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
