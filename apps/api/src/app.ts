@@ -6,6 +6,7 @@ import type { WebSocketServer } from 'ws';
 import { type ConfigOverrides, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
 import { EventPublisher } from './events/publisher.js';
+import { Health } from './http/health.js';
 import { createRateLimits } from './http/rate-limits.js';
 import { createHttpServer } from './http/server.js';
 import type { Bus } from './live/bus.js';
@@ -53,7 +54,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
   if (ownsDb) {
     // The embedded database is this server's own: migrating it at start is always right. A
     // shared PostgreSQL is migrated deliberately unless the operator opts in.
-    const policy = config.migrate ?? (handle.engine === 'pglite' ? 'auto' : 'check');
+    const policy = config.ops.migrate ?? (handle.engine === 'pglite' ? 'auto' : 'check');
     const { applied, ahead } = await prepareDatabase(handle, policy).catch(async (err) => {
       await handle.close().catch(() => {});
       throw err;
@@ -77,6 +78,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     sockets: new SocketRegistry(bus),
     limits: createRateLimits(config),
     readMarks: new ReadMarks(handle.db, onError),
+    health: new Health(handle.db, log),
   };
   const http = createHttpServer(deps);
   await new Promise<void>((resolve, reject) => {
@@ -90,6 +92,12 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      // Readiness goes first: load balancers stop sending new work while this one drains.
+      deps.health.startShutdown();
+      if (config.ops.shutdownDrainMs > 0) {
+        log.info({ ms: config.ops.shutdownDrainMs }, 'draining before shutdown');
+        await new Promise((r) => setTimeout(r, config.ops.shutdownDrainMs));
+      }
       const stopped = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.broadcastReconnect();
       // Give clients a moment to move their subscriptions elsewhere, then close what is left.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { dbEnvSchema } from '@parley/db';
 import { z } from 'zod';
 import { type Limits, limitsEnvSchema, limitsFromEnv } from './limits/settings.js';
+import { type OpsSettings, opsEnvSchema, opsFromEnv } from './ops/settings.js';
 
 const csv = z
   .string()
@@ -17,8 +18,11 @@ const csv = z
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** The database and operations settings (ops/settings.ts). */
+const baseSchema = dbEnvSchema.extend(opsEnvSchema.shape);
+
 /** Every setting Parley reads from the environment (documented in the README). */
-export const envSchema = dbEnvSchema.extend(limitsEnvSchema.shape).extend({
+export const envSchema = baseSchema.extend(limitsEnvSchema.shape).extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -34,7 +38,6 @@ export const envSchema = dbEnvSchema.extend(limitsEnvSchema.shape).extend({
   PARLEY_SESSION_DAYS: int(30),
   PARLEY_SEND_RATE: int(5),
   PARLEY_SEND_BURST: z.coerce.number().int().min(0).default(15),
-  PARLEY_MIGRATE: z.enum(['auto', 'check']).optional(),
   PARLEY_TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
@@ -74,8 +77,8 @@ export interface Config {
   /** Sustained message sends per user per second, and the extra burst (refilled over 10 s). */
   sendRatePerSecond: number;
   sendBurst: number;
-  /** Pending migrations at start: applied (`auto`) or refused (`check`); unset: by engine. */
-  migrate: 'auto' | 'check' | undefined;
+  /** Migrations at start, metrics listener, shutdown drain (ops/settings.ts). */
+  ops: OpsSettings;
 }
 
 /** What createApp and loadConfig accept over the environment (limits may be given in part). */
@@ -155,7 +158,7 @@ export function loadConfig(
     typingTtlMs: 5_000,
     sendRatePerSecond: env.PARLEY_SEND_RATE,
     sendBurst: env.PARLEY_SEND_BURST,
-    migrate: env.PARLEY_MIGRATE,
+    ops: opsFromEnv(env),
     ...overrides,
     limits: mergeLimits(limitsFromEnv(env), overrides.limits),
   };

@@ -1,6 +1,7 @@
 import type { Db } from '@parley/db';
 import type { Config } from './config.js';
 import type { EventPublisher } from './events/publisher.js';
+import type { Health } from './http/health.js';
 import type { RateLimits } from './http/rate-limits.js';
 import type { BusSubscriber } from './live/bus.js';
 import type { PresenceTracker } from './live/presence.js';
@@ -22,4 +23,6 @@ export interface AppDeps {
   sockets: SocketRegistry;
   limits: RateLimits;
   readMarks: ReadMarks;
+  /** /healthz and /readyz, and the readiness checks behind them. */
+  health: Health;
 }

@@ -33,7 +33,7 @@ export function readJournal(folder = MIGRATIONS_FOLDER): MigrationEntry[] {
 }
 
 /** The `when` of the newest applied migration, or null on a fresh database. */
-async function lastApplied(handle: DbHandle): Promise<number | null> {
+async function lastApplied(handle: Pick<DbHandle, 'db'>): Promise<number | null> {
   const [exists] = await queryRows<{ t: string | null }>(
     handle.db,
     sql`select to_regclass('drizzle.__drizzle_migrations')::text as t`,
@@ -55,7 +55,7 @@ export interface MigrationStatus {
 
 /** Compares the database with the migrations (drizzle applies by `when`, so do we). */
 export async function migrationStatus(
-  handle: DbHandle,
+  handle: Pick<DbHandle, 'db'>,
   folder = MIGRATIONS_FOLDER,
 ): Promise<MigrationStatus> {
   const journal = readJournal(folder);

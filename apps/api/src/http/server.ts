@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { sql } from 'drizzle-orm';
 import { WebSocketServer } from 'ws';
 import { createContextFactory } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -63,14 +62,8 @@ export function createHttpServer(deps: AppDeps): HttpServer {
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {
       void trpc(req, res);
-    } else if (url === '/healthz') {
-      deps.db
-        .execute(sql`select 1`)
-        .then(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'))
-        .catch((err: unknown) => {
-          log.error({ err }, 'health check failed');
-          res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"ok":false}');
-        });
+    } else if (deps.health.handle(req, res)) {
+      // /healthz, /readyz (health.ts)
     } else if (web) {
       web(req, res).catch((err: unknown) => {
         log.error({ err }, 'static file failed');

@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Db, migrationStatus } from '@parley/db';
+import type { Logger } from '../logger.js';
+
+/** A readiness condition: resolves when met, throws (with a short public reason) when not. */
+export type ReadinessCheck = () => Promise<void>;
+
+/** How long one check may take before it counts as failed (a stopped database hangs). */
+const CHECK_TIMEOUT_MS = 2_000;
+
+class NotReady extends Error {}
+
+function withTimeout(check: ReadinessCheck): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NotReady('timed out')), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `/healthz`: the process is alive and its event loop turns (liveness: restart it if not).
+ * `/readyz`: it should get traffic (readiness): not shutting down, and every check passes —
+ * the database answers and has every migration of this build; further checks (Redis, once
+ * there is one) are added with `addCheck`. Answers are JSON; a failed check says which, with
+ * a short reason, and the detail goes to the log when readiness changes.
+ */
+export class Health {
+  private readonly checks = new Map<string, ReadinessCheck>();
+  private shuttingDown = false;
+  private lastReady: boolean | null = null;
+
+  constructor(
+    db: Db,
+    private readonly log: Logger,
+  ) {
+    this.addCheck('database', async () => {
+      let pending: string[];
+      try {
+        ({ pending } = await migrationStatus({ db }));
+      } catch (err) {
+        this.log.debug({ err }, 'readiness: database check failed');
+        throw new NotReady('unreachable');
+      }
+      if (pending.length > 0) throw new NotReady(`${pending.length} migration(s) pending`);
+    });
+  }
+
+  addCheck(name: string, check: ReadinessCheck): void {
+    this.checks.set(name, check);
+  }
+
+  /** From now on /readyz answers 503 (the server is stopping). */
+  startShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  async readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+    const checks: Record<string, string> = { shutdown: this.shuttingDown ? 'stopping' : 'ok' };
+    await Promise.all(
+      [...this.checks].map(async ([name, check]) => {
+        try {
+          await withTimeout(check);
+          checks[name] = 'ok';
+        } catch (err) {
+          checks[name] = err instanceof NotReady ? err.message : 'failed';
+        }
+      }),
+    );
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    if (ready !== this.lastReady) {
+      if (ready) this.log.info({ checks }, 'ready');
+      else this.log.warn({ checks }, 'not ready');
+      this.lastReady = ready;
+    }
+    return { ready, checks };
+  }
+
+  /** Answers /healthz and /readyz; false for any other path. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const path = (req.url ?? '').split('?')[0];
+    const json = (status: number, body: unknown) =>
+      res
+        .writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .end(JSON.stringify(body));
+    if (path === '/healthz') {
+      json(200, { ok: true });
+      return true;
+    }
+    if (path === '/readyz') {
+      this.readiness().then(
+        ({ ready, checks }) => json(ready ? 200 : 503, { ok: ready, checks }),
+        () => json(503, { ok: false }),
+      );
+      return true;
+    }
+    return false;
+  }
+}
