@@ -38,26 +38,18 @@ export function guardSends(ws: WebSocket, maxBufferedBytes: number, onOverflow: 
 
 /**
  * Resolves once the socket has at most `lowWater` bytes queued (or has closed). A producer
- * that awaits this before each frame (catch-up replay) goes at the reader's pace.
+ * that awaits this before each frame (catch-up replay) goes at the reader's pace. It polls:
+ * `ws` has no drain event of its own, and a listener per waiting subscription would pile up.
  */
-export function whenWritable(ws: WebSocket, lowWater: number): Promise<void> {
-  if (ws.bufferedAmount <= lowWater || ws.readyState !== WebSocket.OPEN) return Promise.resolve();
+export function whenWritable(ws: WebSocket, lowWater: number, pollMs = 20): Promise<void> {
+  const ready = () => ws.bufferedAmount <= lowWater || ws.readyState !== WebSocket.OPEN;
+  if (ready()) return Promise.resolve();
   return new Promise((resolve) => {
-    // `ws` emits no drain of its own; the TCP socket under it does, once its buffer empties.
-    const tcp = (ws as unknown as { _socket?: NodeJS.EventEmitter })._socket;
-    const check = () => {
-      if (ws.bufferedAmount <= lowWater || ws.readyState !== WebSocket.OPEN) done();
-    };
-    // Polling as well: part of what is queued may sit in ws's own sender, not the TCP buffer.
-    const timer = setInterval(check, 25);
-    const done = () => {
+    const timer = setInterval(() => {
+      if (!ready()) return;
       clearInterval(timer);
-      tcp?.off('drain', check);
-      ws.off('close', done);
       resolve();
-    };
-    tcp?.on('drain', check);
-    ws.once('close', done);
+    }, pollMs);
   });
 }
 

@@ -128,8 +128,14 @@ export class RawSocket {
 
   /** Waits until `count` received messages match (or the socket closes); returns them. */
   async waitFor(match: (message: unknown) => boolean, count = 1): Promise<unknown[]> {
+    const found: unknown[] = [];
+    let scanned = 0;
     for (;;) {
-      const found = this.received.filter(match);
+      // Only what arrived since the last look: thousands of frames must not cost n².
+      for (; scanned < this.received.length; scanned++) {
+        const message = this.received[scanned];
+        if (match(message)) found.push(message);
+      }
       if (found.length >= count) return found;
       if (this.socket.readyState === WebSocket.CLOSED) return found;
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
