@@ -1,6 +1,8 @@
 import type { UserRef } from '@parley/api-contract';
 import { useState } from 'react';
 import { AccountBar } from '../features/auth/AccountBar';
+import { outbox } from '../features/messages/outbox';
+import { useOutboxSender } from '../features/messages/useSendMessage';
 import { RoomView } from '../features/room/RoomView';
 import { RoomDialog, type RoomDialogKind } from '../features/rooms/dialogs';
 import { useCurrentRoom, useRoomListLive } from '../features/rooms/roomList';
@@ -12,13 +14,17 @@ import { usePageTitle } from './pageTitle';
 export function ChatShell({ me }: { me: UserRef }) {
   const [dialog, setDialog] = useState<RoomDialogKind | null>(null);
   useRoomListLive(me.id);
+  useOutboxSender(me.id);
   const { roomId, room, rooms } = useCurrentRoom();
   usePageTitle(rooms, roomId);
 
   return (
     <div className={`shell ${roomId ? 'has-room' : 'no-room'}`}>
       <ConnectionBanner />
-      <Sidebar onDialog={setDialog} footer={<AccountBar me={me} />} />
+      <Sidebar
+        onDialog={setDialog}
+        footer={<AccountBar me={me} onSignOut={() => outbox.forget(me.id)} />}
+      />
       <main className="main">
         {room ? (
           <RoomView key={room.id} room={room} me={me} />

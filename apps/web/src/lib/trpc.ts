@@ -4,7 +4,7 @@ import { createTRPCClient, httpBatchLink, splitLink, wsLink } from '@trpc/client
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { socket } from './connection';
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 /** Queries and mutations over HTTP (batched), subscriptions over the one WebSocket. */
 export const trpcClient = createTRPCClient<AppRouter>({

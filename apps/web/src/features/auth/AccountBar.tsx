@@ -2,8 +2,11 @@ import type { UserRef } from '@parley/api-contract';
 import { Avatar } from '../../ui/Avatar';
 import { useSignOut } from './session';
 
-/** Who I am, and the way out (the sidebar's foot). */
-export function AccountBar({ me }: { me: UserRef }) {
+/**
+ * Who I am, and the way out (the sidebar's foot). `onSignOut` runs first: what this browser
+ * keeps for me (unsent messages) goes before the next person sits down.
+ */
+export function AccountBar({ me, onSignOut }: { me: UserRef; onSignOut: () => void }) {
   const signOut = useSignOut();
   return (
     <div className="sidebar-foot">
@@ -15,7 +18,10 @@ export function AccountBar({ me }: { me: UserRef }) {
       <button
         type="button"
         className="btn small"
-        onClick={() => signOut.mutate()}
+        onClick={() => {
+          onSignOut();
+          signOut.mutate();
+        }}
         disabled={signOut.isPending}
       >
         Sign out

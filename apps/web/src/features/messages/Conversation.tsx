@@ -36,7 +36,7 @@ export function Conversation({
   const [replyTo, setReplyTo] = useState<DisplayMessage | null>(null);
   const [editing, setEditing] = useState<DisplayMessage | null>(null);
   const [sentSignal, setSentSignal] = useState(0);
-  const send = useSendMessage(roomId, apply);
+  const send = useSendMessage(roomId);
   const { edit, remove } = useEditMessage(apply, onNotice);
   const rows = useMemo(() => buildRows(messages, pending, me), [messages, pending, me]);
 

@@ -78,6 +78,7 @@ export const MessageRow = memo(function MessageRow({
           </div>
         )}
         {m.status === 'sending' && <span className="sending small muted">Sending…</span>}
+        {m.status === 'waiting' && <span className="sending small muted">{m.error}</span>}
         {m.status === 'failed' && (
           <div className="failed-bar" role="alert">
             <span>{m.error ?? 'Not sent.'}</span>

@@ -1,5 +1,5 @@
 import type { MessageView } from '@parley/api-contract';
-import type { PendingMessage } from './pending';
+import type { PendingMessage } from './outbox';
 
 /** One line in the message list: a confirmed message, one of my pending sends, or a day label. */
 export interface DisplayMessage {
@@ -12,7 +12,7 @@ export interface DisplayMessage {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
-  status: 'sent' | 'sending' | 'failed';
+  status: 'sent' | PendingMessage['status'];
   error?: string | undefined;
   position: number | null;
 }

@@ -4,7 +4,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
 import { type MessagePages, messagesOf, newestPositionOf, upsertMessage } from './messagePages';
-import { pendingStore, usePending } from './pending';
+import { outbox, usePending } from './outbox';
 
 const PAGE_SIZE = 50;
 
@@ -47,7 +47,7 @@ export function useRoomMessages(roomId: string, meId: string) {
   const apply: ApplyMessage = useCallback(
     (message, position) => {
       queryClient.setQueryData<MessagePages>(key, (data) => upsertMessage(data, message));
-      if (message.author.id === meId) pendingStore.reconcile(roomId, [message.clientId]);
+      if (message.author.id === meId) outbox.confirm(roomId, [message.clientId]);
       setLastEvent((p) => Math.max(p, position));
     },
     [queryClient, roomId, meId],
@@ -60,6 +60,12 @@ export function useRoomMessages(roomId: string, meId: string) {
     ),
   );
 
+  // The server's reply to a send from the outbox.
+  useEffect(
+    () => outbox.onSent(roomId, (message) => apply(message, message.position)),
+    [roomId, apply],
+  );
+
   const pending = usePending(roomId);
   const messages = useMemo(() => messagesOf(history.data), [history.data]);
 
@@ -67,7 +73,7 @@ export function useRoomMessages(roomId: string, meId: string) {
   useEffect(() => {
     if (pending.length === 0) return;
     const confirmed = messages.filter((m) => m.author.id === meId).map((m) => m.clientId);
-    pendingStore.reconcile(roomId, confirmed);
+    outbox.confirm(roomId, confirmed);
   }, [messages, pending, meId, roomId]);
 
   const newestPosition = Math.max(lastEvent, messages.at(-1)?.position ?? 0);

@@ -1,10 +1,16 @@
-import { useMutation } from '@tanstack/react-query';
-import { useCallback, useMemo } from 'react';
+import type { AppRouter } from '@parley/api-contract';
+import type { TRPCClient } from '@trpc/client';
+import { useEffect, useMemo } from 'react';
+import { useReconnected } from '../../lib/connection';
 import { errorCode, errorMessage } from '../../lib/errors';
-import { useTRPC } from '../../lib/trpc';
-import { newClientId, type PendingMessage, pendingStore } from './pending';
+import { useTRPCClient } from '../../lib/trpc';
+import { newClientId, type OutboxEntry, outbox, type SendOutcome } from './outbox';
 import type { DisplayMessage } from './rows';
-import type { ApplyMessage } from './useRoomMessages';
+
+/** Answers that mean "no answer yet": the send is tried again when the connection is back. */
+const TRY_LATER = new Set(['SERVICE_UNAVAILABLE', 'BAD_GATEWAY', 'GATEWAY_TIMEOUT', 'TIMEOUT']);
+/** How often a held outbox tries again without news from the socket. */
+const RETRY_EVERY_MS = 5_000;
 
 /** Why a send failed, said so the person knows what to do. */
 function sendFailure(error: unknown): string {
@@ -12,46 +18,54 @@ function sendFailure(error: unknown): string {
   if (code === 'TOO_MANY_REQUESTS')
     return 'Whoa, that was quick! Give it a few seconds, then retry.';
   if (code === 'FORBIDDEN' || code === 'NOT_FOUND') return 'You can no longer post in this room.';
-  if (!code) return 'Not sent: no connection.';
   return `Not sent: ${errorMessage(error)}`;
 }
 
+async function sendEntry(client: TRPCClient<AppRouter>, e: OutboxEntry): Promise<SendOutcome> {
+  try {
+    const message = await client.messages.send.mutate({
+      roomId: e.roomId,
+      body: e.body,
+      clientId: e.clientId,
+      ...(e.replyToId ? { replyToId: e.replyToId } : {}),
+    });
+    return { ok: true, message };
+  } catch (error) {
+    const code = errorCode(error);
+    if (!code || TRY_LATER.has(code)) return { ok: false, retry: true };
+    return { ok: false, retry: false, error: sendFailure(error) };
+  }
+}
+
 /**
- * Sending: a message shows at once as pending, becomes the server's copy when it is confirmed
- * (by the reply or by the live event, whichever comes first) and offers Retry when it fails.
+ * Runs the outbox for the signed-in person (mount once): opens theirs, sends what it holds, and
+ * sends what waits once the socket is back, or every few seconds while the browser is online.
  */
-export function useSendMessage(roomId: string, apply: ApplyMessage) {
-  const trpc = useTRPC();
-  const { mutate } = useMutation(
-    trpc.messages.send.mutationOptions({
-      onSuccess: (message) => {
-        apply(message, message.position);
-        pendingStore.remove(roomId, message.clientId);
-      },
-      onError: (error, vars) => {
-        pendingStore.update(vars.roomId, vars.clientId, {
-          status: 'failed',
-          error: sendFailure(error),
-        });
-      },
-    }),
-  );
-  const dispatch = useCallback(
-    (p: PendingMessage) => {
-      pendingStore.upsert({ ...p, status: 'sending', error: undefined });
-      mutate({
-        roomId: p.roomId,
-        body: p.body,
-        clientId: p.clientId,
-        ...(p.replyToId ? { replyToId: p.replyToId } : {}),
-      });
-    },
-    [mutate],
-  );
+export function useOutboxSender(meId: string): void {
+  const client = useTRPCClient();
+  useEffect(() => {
+    outbox.open(meId, (entry) => sendEntry(client, entry));
+    return () => outbox.close();
+  }, [meId, client]);
+  useReconnected(() => outbox.resume());
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (navigator.onLine) outbox.resume();
+    }, RETRY_EVERY_MS);
+    return () => clearInterval(timer);
+  }, []);
+}
+
+/**
+ * Writing into a room: a message shows at once as pending and goes out through the outbox, in
+ * order; it becomes the server's copy when confirmed (by the reply or the live event, whichever
+ * comes first). A refused one offers Retry and Discard.
+ */
+export function useSendMessage(roomId: string) {
   return useMemo(
     () => ({
       send: (body: string, replyTo: DisplayMessage | null) =>
-        dispatch({
+        outbox.add({
           clientId: newClientId(),
           roomId,
           body,
@@ -61,14 +75,10 @@ export function useSendMessage(roomId: string, apply: ApplyMessage) {
               ? { id: replyTo.id, author: replyTo.author, body: replyTo.body, deleted: false }
               : null,
           createdAt: new Date().toISOString(),
-          status: 'sending',
         }),
-      retry: (clientId: string) => {
-        const p = pendingStore.get(roomId).find((x) => x.clientId === clientId);
-        if (p) dispatch(p);
-      },
-      discard: (clientId: string) => pendingStore.remove(roomId, clientId),
+      retry: (clientId: string) => outbox.retry(roomId, clientId),
+      discard: (clientId: string) => outbox.discard(roomId, clientId),
     }),
-    [dispatch, roomId],
+    [roomId],
   );
 }

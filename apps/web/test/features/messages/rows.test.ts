@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PendingMessage } from '../../../src/features/messages/pending';
+import type { PendingMessage } from '../../../src/features/messages/outbox';
 import { buildRows, dayLabel, type Row } from '../../../src/features/messages/rows';
 import { ana, ben, message, minutes } from './fixtures';
 
