@@ -32,6 +32,10 @@ export interface TestServer {
   wsUrl: string;
   /** Stops the app (unless already stopped) and starts a new one on the same database and port. */
   restart(): Promise<RunningApp>;
+  /** Stops the app and leaves the database: the server is down until `start`. */
+  stop(): Promise<void>;
+  /** Starts the app again after `stop`, on the same database and port. */
+  start(): Promise<RunningApp>;
   /** Another app on the same database, on a port of its own (a second node); close it yourself. */
   startSibling(): Promise<RunningApp>;
   /** Stops the app and drops the database. */
@@ -56,6 +60,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     throw error;
   }
   const url = app.url;
+  const stop = () => app.close();
+  const start = async () => {
+    app = await createApp({ db, config: { ...config, port: app.port }, env, log });
+    return app;
+  };
   return {
     db,
     get app() {
@@ -64,10 +73,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url,
     wsUrl: `${url.replace(/^http/, 'ws')}/trpc`,
     async restart() {
-      await app.close();
-      app = await createApp({ db, config: { ...config, port: app.port }, env, log });
-      return app;
+      await stop();
+      return start();
     },
+    stop,
+    start,
     startSibling() {
       return createApp({ db, config: { ...config, port: 0 }, env, log });
     },

@@ -65,6 +65,10 @@ export async function buildWeb(): Promise<{ dir: string; cleanup(): void }> {
 
 export interface TestServer {
   url: string;
+  /** Stops the server and keeps its database: it is down until `start`. */
+  stop(): Promise<void>;
+  /** Starts it again after `stop`, on the same database, at the same URL. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,10 +77,18 @@ const SECRET = 'parley-browser-tests-secret-0123456789abcdef';
 /** The API in production mode on a fresh database, serving the built web app. */
 export async function startServer(webDist: string): Promise<TestServer> {
   if (builtTree) return startBuiltServer(builtTree, webDist);
-  return startTestServer({
+  const server = await startTestServer({
     env: { NODE_ENV: 'production' },
     config: { webDist, logLevel: 'warn', secret: SECRET },
   });
+  return {
+    url: server.url,
+    stop: () => server.stop(),
+    start: async () => {
+      await server.start();
+    },
+    close: () => server.close(),
+  };
 }
 
 /**
@@ -92,37 +104,52 @@ async function startBuiltServer(tree: string, webDist: string): Promise<TestServ
     .split(path.delimiter)
     .filter((dir) => !dir.includes('node_modules'))
     .join(path.delimiter);
-  const child = spawn(process.execPath, ['scripts/parley.mjs', 'start'], {
-    cwd: tree,
-    env: {
-      PATH,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PARLEY_SECRET: SECRET,
-      PARLEY_WEB_DIST: webDist,
-      PARLEY_DATA_DIR: dataDir,
-      ...(pg ? { DATABASE_URL: pg.url, PARLEY_MIGRATE: 'auto' } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr.on('data', (d) => process.stderr.write(d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      output += d;
-      const found = /running at (http:\/\/\S+)/.exec(output)?.[1];
-      if (found) resolve(found.replace('localhost', '127.0.0.1'));
+  const run = async (port: number) => {
+    const child = spawn(process.execPath, ['scripts/parley.mjs', 'start'], {
+      cwd: tree,
+      env: {
+        PATH,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PARLEY_SECRET: SECRET,
+        PARLEY_WEB_DIST: webDist,
+        PARLEY_DATA_DIR: dataDir,
+        ...(pg ? { DATABASE_URL: pg.url, PARLEY_MIGRATE: 'auto' } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    void exited.then((code) => reject(new Error(`the built server exited (${code}): ${output}`)));
-  });
-  return {
-    url,
-    close: async () => {
+    let output = '';
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        output += d;
+        const found = /running at (http:\/\/\S+)/.exec(output)?.[1];
+        if (found) resolve(found.replace('localhost', '127.0.0.1'));
+      });
+      void exited.then((code) => reject(new Error(`the built server exited (${code}): ${output}`)));
+    });
+    const stop = async () => {
       child.kill('SIGTERM');
       await exited;
+    };
+    return { url, stop };
+  };
+  let running: Awaited<ReturnType<typeof run>> | null = await run(0);
+  const url = running.url;
+  return {
+    url,
+    stop: async () => {
+      await running?.stop();
+      running = null;
+    },
+    start: async () => {
+      running ??= await run(Number(new URL(url).port));
+    },
+    close: async () => {
+      await running?.stop();
       await pg?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -17,7 +17,7 @@ export function App() {
   if (me.isError) {
     return (
       <div className="splash" role="alert">
-        <p>Parley cannot be reached right now.</p>
+        <p>Parley cannot be reached right now. Trying again…</p>
         <button type="button" className="btn primary" onClick={() => me.refetch()}>
           Try again
         </button>

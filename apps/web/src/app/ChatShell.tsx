@@ -9,12 +9,14 @@ import { useCurrentRoom, useRoomListLive } from '../features/rooms/roomList';
 import { Sidebar } from '../features/rooms/Sidebar';
 import { ConnectionBanner } from './ConnectionBanner';
 import { usePageTitle } from './pageTitle';
+import { useRecoverFailedQueries } from './recovery';
 
 /** The signed-in screen: the sidebar, the open room (or a welcome), the room dialogs. */
 export function ChatShell({ me }: { me: UserRef }) {
   const [dialog, setDialog] = useState<RoomDialogKind | null>(null);
   useRoomListLive(me.id);
   useOutboxSender(me.id);
+  useRecoverFailedQueries();
   const { roomId, room, rooms } = useCurrentRoom();
   usePageTitle(rooms, roomId);
 

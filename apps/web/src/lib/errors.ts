@@ -14,6 +14,24 @@ export function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Answers that mean "the server could not answer right now" (no answer at all included). */
+const TRANSIENT = new Set([
+  'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'BAD_GATEWAY',
+  'GATEWAY_TIMEOUT',
+  'TIMEOUT',
+]);
+
+/**
+ * Whether asking again later may well work: no answer (offline, server down or restarting) or
+ * a server-side failure. A refusal (not signed in, not allowed, not found, bad input) is not.
+ */
+export function isTransient(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === undefined || TRANSIENT.has(code);
+}
+
 /** A validation failure's messages by input field (the server's `data.issues`). */
 export function fieldIssues(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};

@@ -77,23 +77,34 @@ export function Conversation({
 
   return (
     <>
-      {history.isError ? (
-        <div className="empty-main" role="alert">
-          <p>Could not load messages.</p>
-          <button type="button" className="btn" onClick={() => history.refetch()}>
+      {history.isError && (
+        <div className="history-error" role="alert">
+          <span>
+            Could not load messages.{' '}
+            {history.isFetching ? 'Trying again…' : 'Trying again when the connection is back.'}
+          </span>
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => history.refetch()}
+            disabled={history.isFetching}
+          >
             Try again
           </button>
         </div>
-      ) : history.isPending ? (
+      )}
+      {history.isPending && !history.isError ? (
         <div className="message-area loading" role="status">
           <span className="spinner" aria-hidden="true" /> Loading messages…
         </div>
       ) : (
+        // With the history failed, what I write meanwhile still shows (it waits in the outbox).
         <MessageList
           rows={rows}
           roomName={roomName}
           meId={me.id}
           canModerate={canModerate}
+          historyFailed={history.isError}
           hasOlder={history.hasNextPage}
           loadingOlder={history.isFetchingNextPage}
           loadOlder={history.fetchNextPage}

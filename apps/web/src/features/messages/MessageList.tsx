@@ -11,6 +11,7 @@ export function MessageList({
   roomName,
   meId,
   canModerate,
+  historyFailed = false,
   hasOlder,
   loadingOlder,
   loadOlder,
@@ -21,6 +22,8 @@ export function MessageList({
   roomName: string;
   meId: string;
   canModerate: boolean;
+  /** The history could not be loaded: only my unsent messages are here, not the start. */
+  historyFailed?: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
   loadOlder: () => void;
@@ -203,7 +206,7 @@ export function MessageList({
                 className="row"
                 style={{ transform: `translateY(${v.start}px)` }}
               >
-                {v.index === 0 && (
+                {v.index === 0 && !historyFailed && (
                   <div className="history-top">
                     {hasOlder ? (
                       <span className="muted small">
@@ -231,7 +234,7 @@ export function MessageList({
             );
           })}
         </div>
-        {rows.length === 0 && !hasOlder && (
+        {rows.length === 0 && !hasOlder && !historyFailed && (
           <p className="empty-room muted">No messages yet. Say hello!</p>
         )}
       </div>

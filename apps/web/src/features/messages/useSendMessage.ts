@@ -2,13 +2,11 @@ import type { AppRouter } from '@parley/api-contract';
 import type { TRPCClient } from '@trpc/client';
 import { useEffect, useMemo } from 'react';
 import { useReconnected } from '../../lib/connection';
-import { errorCode, errorMessage } from '../../lib/errors';
+import { errorCode, errorMessage, isTransient } from '../../lib/errors';
 import { useTRPCClient } from '../../lib/trpc';
 import { newClientId, type OutboxEntry, outbox, type SendOutcome } from './outbox';
 import type { DisplayMessage } from './rows';
 
-/** Answers that mean "no answer yet": the send is tried again when the connection is back. */
-const TRY_LATER = new Set(['SERVICE_UNAVAILABLE', 'BAD_GATEWAY', 'GATEWAY_TIMEOUT', 'TIMEOUT']);
 /** How often a held outbox tries again without news from the socket. */
 const RETRY_EVERY_MS = 5_000;
 
@@ -31,8 +29,9 @@ async function sendEntry(client: TRPCClient<AppRouter>, e: OutboxEntry): Promise
     });
     return { ok: true, message };
   } catch (error) {
-    const code = errorCode(error);
-    if (!code || TRY_LATER.has(code)) return { ok: false, retry: true };
+    // No answer, or the server failing (a restart, its database away): the send may or may not
+    // have been stored, and sending it again later is safe (same clientId).
+    if (isTransient(error)) return { ok: false, retry: true };
     return { ok: false, retry: false, error: sendFailure(error) };
   }
 }
