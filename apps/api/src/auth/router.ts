@@ -1,4 +1,5 @@
 import { authInputs } from '@parley/api-contract/schemas';
+import { TRPCError } from '@trpc/server';
 import type { Context } from '../context.js';
 import { unwrap } from '../errors.js';
 import { authedProcedure, enforceLimit, publicProcedure, router } from '../trpc.js';
@@ -23,7 +24,14 @@ export const authRouter = router({
   signUp: publicProcedure.input(authInputs.signUp).mutation(async ({ ctx, input }) => {
     const { limits, db, config } = ctx.deps;
     await enforceLimit(limits.signInAddress, ctx.ip, 'Too many attempts from your address.');
-    return respond(ctx, unwrap(await signUp(db, config, input)));
+    const signedUp = unwrap(await signUp(db, config, input));
+    // The address is familiar to the account from now on (never slowed by the sign-in guard).
+    await limits.signIn.succeeded({
+      username: signedUp.user.username,
+      address: ctx.ip,
+      charged: false,
+    });
+    return respond(ctx, signedUp);
   }),
 
   signIn: publicProcedure.input(authInputs.signIn).mutation(async ({ ctx, input }) => {
@@ -33,12 +41,20 @@ export const authRouter = router({
       ctx.ip,
       'Too many sign-in attempts from your address.',
     );
-    await enforceLimit(
-      limits.signInUser,
-      input.username,
-      'Too many sign-in attempts for this account.',
-    );
-    return respond(ctx, unwrap(await signIn(db, config, input)));
+    // Waiting is never a lock: it ends, and the password is not tried meanwhile, so guessing
+    // confirms nothing while limited.
+    const attempt = await limits.signIn.check(input.username, ctx.ip);
+    if ('wait' in attempt) {
+      const { wait } = attempt;
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `Too many sign-in attempts for this account. Try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+      });
+    }
+    const result = await signIn(db, config, input);
+    if (result.ok) await limits.signIn.succeeded(attempt);
+    else await limits.signIn.failed(attempt);
+    return respond(ctx, unwrap(result));
   }),
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {

@@ -1,12 +1,13 @@
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { SignInGuard } from '../auth/sign-in-guard.js';
 import type { Limits, RateName } from '../limits/settings.js';
 
 export interface RateLimits {
   /** Message sends per user: about 5 per second, with bursts of about 20. */
   send: BurstyRateLimiter;
-  /** Sign-in attempts per username. */
-  signInUser: RateLimiterMemory;
-  /** Sign-in and sign-up attempts per client address. */
+  /** Wrong passwords: per username and address, per address, per username (see the guard). */
+  signIn: SignInGuard;
+  /** Sign-in and sign-up attempts per client address (each costs a scrypt hash). */
   signInAddress: RateLimiterMemory;
   /** Typing signals per user. */
   typing: RateLimiterMemory;
@@ -32,8 +33,8 @@ export function createRateLimits(config: {
       new RateLimiterMemory({ keyPrefix: 'send', points: config.sendRatePerSecond, duration: 1 }),
       new RateLimiterMemory({ keyPrefix: 'send-burst', points: config.sendBurst, duration: 10 }),
     ),
-    signInUser: new RateLimiterMemory({ keyPrefix: 'signin-user', points: 10, duration: 300 }),
-    signInAddress: rateLimiters.signUp,
+    signIn: new SignInGuard(config.limits.signIn),
+    signInAddress: rateLimiters.auth,
     typing: rateLimiters.typing,
     rates: rateLimiters,
   };

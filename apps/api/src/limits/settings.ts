@@ -34,7 +34,7 @@ export const limitsEnvSchema = z.object({
   PARLEY_RATE_TOKENS: rate(20, 3600),
   PARLEY_RATE_READS: rate(50, 5),
   PARLEY_RATE_TYPING: rate(10, 5),
-  PARLEY_RATE_SIGNUP: rate(60, 300),
+  PARLEY_RATE_AUTH: rate(60, 300),
   PARLEY_SIGNIN_FAILS_PER_USER_ADDRESS: int(10),
   PARLEY_SIGNIN_FAILS_PER_ADDRESS_DAY: int(100),
   PARLEY_SIGNIN_FREE_FAILS_PER_USER: int(5),
@@ -68,7 +68,8 @@ export function limitsFromEnv(env: LimitsEnv) {
       tokens: env.PARLEY_RATE_TOKENS,
       reads: env.PARLEY_RATE_READS,
       typing: env.PARLEY_RATE_TYPING,
-      signUp: env.PARLEY_RATE_SIGNUP,
+      /** Sign-ups and sign-in attempts per client address (each costs a scrypt hash). */
+      auth: env.PARLEY_RATE_AUTH,
     },
     signIn: {
       /** Consecutive failures for one username from one address before that pair waits 1 h. */

@@ -27,9 +27,10 @@ import {
  * Every mutation and the limiter it belongs to. A new mutation without a row fails the first
  * test: decide its limit (and add it to the README's Limits table).
  */
-const LIMITED: Record<string, RateName | 'send' | 'typing' | 'sign-in' | 'exempt'> = {
-  'auth.signUp': 'signUp',
-  'auth.signIn': 'sign-in',
+const LIMITED: Record<string, RateName | 'send' | 'exempt'> = {
+  'auth.signUp': 'auth',
+  // Also the sign-in guard (hostile-signin.test.ts).
+  'auth.signIn': 'auth',
   // Ends the caller's own session once; afterwards the token no longer works.
   'auth.signOut': 'exempt',
   'rooms.create': 'rooms',
@@ -272,7 +273,7 @@ describe('hostile: rate limits and client addresses', () => {
     const proxied = await startHostile({
       trustProxy: true,
       trustedProxies: ['127.0.0.1', '::1'],
-      limits: { rates: { signUp: { points: 10, seconds: 300 } } },
+      limits: { rates: { auth: { points: 10, seconds: 300 } } },
     });
     try {
       const attempt = (i: number, real: string) =>
