@@ -15,6 +15,7 @@ import { PresenceTracker } from './live/presence.js';
 import { SocketRegistry } from './live/sockets.js';
 import { TypingTracker } from './live/typing.js';
 import { createLogger, type Logger } from './logger.js';
+import { SendQueue } from './messages/send-queue.js';
 import { ReadMarks } from './rooms/read-marks.js';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -67,6 +68,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
   const bus = options.bus ?? new MemoryBus();
   const onError = (err: unknown) => log.error({ err }, 'background task failed');
   const events = new EventPublisher(bus);
+  const typing = new TypingTracker(events, config.typingTtlMs);
   const deps: AppDeps = {
     config,
     db: handle.db,
@@ -74,11 +76,12 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     events,
     log,
     presence: new PresenceTracker(handle.db, events, onError),
-    typing: new TypingTracker(events, config.typingTtlMs),
+    typing,
     sockets: new SocketRegistry(bus),
     limits: createRateLimits(config),
     readMarks: new ReadMarks(handle.db, onError),
     health: new Health(handle.db, log),
+    sends: new SendQueue({ db: handle.db, events, typing, config }),
   };
   const http = createHttpServer(deps);
   await new Promise<void>((resolve, reject) => {
@@ -110,6 +113,8 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       const forced = setTimeout(() => http.server.closeAllConnections(), 5000);
       await stopped;
       clearTimeout(forced);
+      // Sends already accepted are written and published before the database closes.
+      await deps.sends.drain();
       deps.typing.close();
       await deps.readMarks.flush();
       deps.sockets.close();

@@ -74,6 +74,12 @@ export interface Config {
   /** Largest WebSocket frame and HTTP body accepted. */
   maxPayloadBytes: number;
   typingTtlMs: number;
+  /**
+   * Sends waiting for one room's next group commit, beyond which a send is refused with
+   * TOO_MANY_REQUESTS; and the most written in one statement.
+   */
+  roomSendQueue: number;
+  sendBatchMax: number;
   /** Sustained message sends per user per second, and the extra burst (refilled over 10 s). */
   sendRatePerSecond: number;
   sendBurst: number;
@@ -156,6 +162,8 @@ export function loadConfig(
     maxBufferedBytes: env.PARLEY_WS_MAX_BUFFERED_BYTES,
     maxPayloadBytes: env.PARLEY_MAX_PAYLOAD_BYTES,
     typingTtlMs: 5_000,
+    roomSendQueue: 1_000,
+    sendBatchMax: 250,
     sendRatePerSecond: env.PARLEY_SEND_RATE,
     sendBurst: env.PARLEY_SEND_BURST,
     ops: opsFromEnv(env),

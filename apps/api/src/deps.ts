@@ -8,6 +8,7 @@ import type { PresenceTracker } from './live/presence.js';
 import type { SocketRegistry } from './live/sockets.js';
 import type { TypingTracker } from './live/typing.js';
 import type { Logger } from './logger.js';
+import type { SendQueue } from './messages/send-queue.js';
 import type { ReadMarks } from './rooms/read-marks.js';
 
 /** Everything a request may use, built once per server by createApp. */
@@ -25,4 +26,6 @@ export interface AppDeps {
   readMarks: ReadMarks;
   /** /healthz and /readyz, and the readiness checks behind them. */
   health: Health;
+  /** Per-room group commit of new messages. */
+  sends: SendQueue;
 }

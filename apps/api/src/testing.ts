@@ -20,6 +20,8 @@ export interface TestServerOptions {
    */
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** Called with every statement the database client sends (see createDb's `onQuery`). */
+  onQuery?: (statement: string) => void;
 }
 
 export interface TestServer {
@@ -43,7 +45,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const db = await createTestDb();
+  const db = await createTestDb({ onQuery: options.onQuery });
   const config: ConfigOverrides = {
     port: 0,
     host: '127.0.0.1',

@@ -1,3 +1,4 @@
+export * from './append-messages.js';
 export * from './client.js';
 export * from './config.js';
 export * from './errors.js';

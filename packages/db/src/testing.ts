@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { createDb, type DbHandle } from './client.js';
+import { createDb, type DbHandle, type DbOptions } from './client.js';
 import { migrate } from './migrate.js';
 
 /**
  * A fresh, migrated database for one test file. With TEST_DATABASE_URL it is a new database
  * on that server (dropped on close); without, an in-memory PGlite.
  */
-export async function createTestDb(): Promise<DbHandle> {
+export async function createTestDb(options: Pick<DbOptions, 'onQuery'> = {}): Promise<DbHandle> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const handle = createDb({ dataDir: 'memory://' });
+    const handle = createDb({ ...options, dataDir: 'memory://' });
     await migrate(handle);
     return handle;
   }
   const empty = await createEmptyPostgresDb(serverUrl);
-  const handle = createDb({ url: empty.url, max: 20 });
+  const handle = createDb({ ...options, url: empty.url, max: 20 });
   await migrate(handle);
   return {
     ...handle,

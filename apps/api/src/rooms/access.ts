@@ -1,4 +1,11 @@
-import { type DbOrTx, type MemberRole, memberships, type Room, rooms } from '@parley/db';
+import {
+  type DbOrTx,
+  type MemberRole,
+  memberships,
+  type Room,
+  type RoomKind,
+  rooms,
+} from '@parley/db';
 import { and, eq } from 'drizzle-orm';
 import { fail, ok, type Result } from '../errors.js';
 
@@ -24,11 +31,13 @@ export async function requireMember(
     .from(rooms)
     .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, userId)))
     .where(eq(rooms.id, roomId));
-  if (!row) return fail('NOT_FOUND', ROOM_NOT_FOUND);
-  if (!row.role) {
-    return row.room.kind === 'public'
-      ? fail('FORBIDDEN', 'Join this room first.')
-      : fail('NOT_FOUND', ROOM_NOT_FOUND);
-  }
+  if (!row?.role) return notAMember(row?.room.kind ?? null);
   return ok({ room: row.room, role: row.role });
+}
+
+/** The refusal for someone who is not in a room of this kind (null: no such room). */
+export function notAMember(kind: RoomKind | null) {
+  return kind === 'public'
+    ? fail('FORBIDDEN', 'Join this room first.')
+    : fail('NOT_FOUND', ROOM_NOT_FOUND);
 }

@@ -1,0 +1,169 @@
+import type { MessageView, messageInputs } from '@parley/api-contract/schemas';
+import { type AppendResult, appendMessages, type Db, messages } from '@parley/db';
+import { eq } from 'drizzle-orm';
+import type { z } from 'zod';
+import { fail, ok, type Result } from '../errors.js';
+import type { EventPublisher } from '../events/publisher.js';
+import type { TypingTracker } from '../live/typing.js';
+import { notAMember } from '../rooms/access.js';
+import { messageView, toView } from './views.js';
+
+type SendInput = z.output<typeof messageInputs.send>;
+
+interface Waiting {
+  authorId: string;
+  input: SendInput;
+  settle: Array<{ resolve(result: Result<MessageView>): void; reject(error: unknown): void }>;
+}
+
+interface RoomQueue {
+  /** Sends not yet written, by (author, clientId): a repeat joins the first one's callers. */
+  waiting: Map<string, Waiting>;
+  writing: Promise<void> | null;
+}
+
+export interface SendQueueDeps {
+  db: Db;
+  events: EventPublisher;
+  typing: TypingTracker;
+  config: { roomSendQueue: number; sendBatchMax: number };
+}
+
+const ROOM_BUSY =
+  'This room is receiving more messages than Parley can save right now. Try again in 1 second.';
+
+/** A unique violation (error code 23505), as the driver reports it, wrapped or not. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+/**
+ * Per-room group commit. A send to an idle room is written at once (after the current
+ * event-loop turn, so sends that arrived together go together); sends that arrive while a
+ * room's write is in flight wait and are written together in the next one: one statement
+ * (`appendMessages`) checks them, takes their positions as one range and inserts them. Each
+ * caller gets its answer only once its message is committed, and the room's events are
+ * published in position order (batches of a room never overlap on this node; across nodes
+ * the room row's lock orders them).
+ *
+ * The waiting line of each room is bounded: past `roomSendQueue` a send is refused with
+ * TOO_MANY_REQUESTS, which the client may retry with the same clientId.
+ */
+export class SendQueue {
+  readonly #rooms = new Map<string, RoomQueue>();
+
+  constructor(private readonly deps: SendQueueDeps) {}
+
+  send(authorId: string, input: SendInput): Promise<Result<MessageView>> {
+    let room = this.#rooms.get(input.roomId);
+    if (!room) {
+      room = { waiting: new Map(), writing: null };
+      this.#rooms.set(input.roomId, room);
+    }
+    const key = `${authorId} ${input.clientId}`;
+    const same = room.waiting.get(key);
+    if (!same && room.waiting.size >= this.deps.config.roomSendQueue) {
+      return Promise.resolve(fail('TOO_MANY_REQUESTS', ROOM_BUSY));
+    }
+    return new Promise((resolve, reject) => {
+      if (same) same.settle.push({ resolve, reject });
+      else room.waiting.set(key, { authorId, input, settle: [{ resolve, reject }] });
+      room.writing ??= this.#write(input.roomId, room);
+    });
+  }
+
+  /** Resolves once every send accepted so far is written and answered. */
+  async drain(): Promise<void> {
+    while (this.#rooms.size > 0) {
+      await Promise.all([...this.#rooms.values()].map((room) => room.writing));
+    }
+  }
+
+  async #write(roomId: string, room: RoomQueue): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (room.waiting.size > 0) {
+      const batch: Waiting[] = [];
+      for (const [key, waiting] of room.waiting) {
+        if (batch.length === this.deps.config.sendBatchMax) break;
+        batch.push(waiting);
+        room.waiting.delete(key);
+      }
+      const written = batch.length > 1 ? await this.#append(roomId, batch).catch(() => null) : null;
+      if (written) {
+        this.#answer(roomId, batch, written);
+        continue;
+      }
+      // A lone send, or a batch the database refused (nothing of it was written: one send's
+      // bad data must not fail the others), is written one by one.
+      for (const one of batch) {
+        const alone = await this.#append(roomId, [one]).catch((error: unknown) => {
+          for (const caller of one.settle) caller.reject(error);
+          return null;
+        });
+        if (alone) this.#answer(roomId, [one], alone);
+      }
+    }
+    room.writing = null;
+    this.#rooms.delete(roomId);
+  }
+
+  /**
+   * Writes a batch, retrying once if a concurrent duplicate failed it; throws only when
+   * nothing was written.
+   */
+  async #append(roomId: string, batch: Waiting[]): Promise<AppendResult[]> {
+    const rows = batch.map(({ authorId, input }) => ({
+      authorId,
+      clientId: input.clientId,
+      body: input.body,
+      replyToId: input.replyToId ?? null,
+    }));
+    try {
+      return await appendMessages(this.deps.db, roomId, rows);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return appendMessages(this.deps.db, roomId, rows);
+    }
+  }
+
+  /** Publishes a written batch's messages in position order and answers its callers. */
+  #answer(roomId: string, batch: Waiting[], results: AppendResult[]): void {
+    results.forEach((result, i) => {
+      const callers = batch[i]?.settle ?? [];
+      const answer = (value: Result<MessageView>) => {
+        for (const caller of callers) caller.resolve(value);
+      };
+      if (result.outcome === 'created') {
+        const view = toView(result);
+        this.deps.typing.stop(roomId, view.author);
+        this.deps.events.messageEvent({
+          type: 'message.created',
+          position: view.position,
+          message: view,
+        });
+        answer(ok(view));
+      } else if (result.outcome === 'not_member') {
+        answer(notAMember(result.roomKind));
+      } else if (result.outcome === 'bad_reply') {
+        answer(fail('BAD_REQUEST', 'You can only reply to a message in the same room.'));
+      } else {
+        this.#existing(result.messageId, roomId).then(answer, (error: unknown) => {
+          for (const caller of callers) caller.reject(error);
+        });
+      }
+    });
+  }
+
+  /** A retry of a message already written: the first one, if it is in this room. */
+  async #existing(messageId: string, roomId: string): Promise<Result<MessageView>> {
+    const view = await messageView(this.deps.db, eq(messages.id, messageId));
+    if (!view) throw new Error('a duplicate send’s message vanished');
+    if (view.roomId !== roomId) {
+      return fail('CONFLICT', 'This clientId was already used for a message in another room.');
+    }
+    return ok(view);
+  }
+}
