@@ -16,6 +16,8 @@ import { SocketRegistry } from './live/sockets.js';
 import { TypingTracker } from './live/typing.js';
 import { createLogger, type Logger } from './logger.js';
 import { SendQueue } from './messages/send-queue.js';
+import { Metrics } from './ops/metrics.js';
+import { type MetricsServer, startMetricsServer } from './ops/metrics-server.js';
 import { ReadMarks } from './rooms/read-marks.js';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -36,6 +38,8 @@ export interface RunningApp {
   deps: AppDeps;
   /** The WebSocket server (tests use it to drop connections). */
   wss: WebSocketServer;
+  /** `http://host:port/metrics` when PARLEY_METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   /** Graceful stop: refuse new work, ask sockets to reconnect, finish in-flight requests. */
   close(): Promise<void>;
 }
@@ -82,6 +86,10 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     readMarks: new ReadMarks(handle.db, onError),
     health: new Health(handle.db, log),
     sends: new SendQueue({ db: handle.db, events, typing, config }),
+    metrics: new Metrics({
+      sockets: () => http.wss.clients.size,
+      pool: () => handle.poolStats(),
+    }),
   };
   const http = createHttpServer(deps);
   await new Promise<void>((resolve, reject) => {
@@ -91,6 +99,16 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
   const { port } = http.server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, database: handle.engine, web: config.webDist ?? null }, 'Parley is listening');
+  const { metricsPort, metricsHost } = config.ops;
+  let metricsServer: MetricsServer | undefined;
+  if (metricsPort !== undefined) {
+    metricsServer = await startMetricsServer(deps.metrics, metricsHost, metricsPort, log).catch(
+      async (err) => {
+        http.server.close();
+        throw err;
+      },
+    );
+  }
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -119,10 +137,11 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       await deps.readMarks.flush();
       deps.sockets.close();
       if (!options.bus) await bus.close();
+      await metricsServer?.close();
       if (ownsDb) await handle.close();
       log.info('Parley stopped');
     })();
     return closing;
   };
-  return { url, port, deps, wss: http.wss, close };
+  return { url, port, deps, wss: http.wss, metricsUrl: metricsServer?.url, close };
 }

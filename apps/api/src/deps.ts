@@ -9,6 +9,7 @@ import type { SocketRegistry } from './live/sockets.js';
 import type { TypingTracker } from './live/typing.js';
 import type { Logger } from './logger.js';
 import type { SendQueue } from './messages/send-queue.js';
+import type { Metrics } from './ops/metrics.js';
 import type { ReadMarks } from './rooms/read-marks.js';
 
 /** Everything a request may use, built once per server by createApp. */
@@ -28,4 +29,6 @@ export interface AppDeps {
   health: Health;
   /** Per-room group commit of new messages. */
   sends: SendQueue;
+  /** Prometheus metrics (ops/metrics.ts); hooks are one-line calls into it. */
+  metrics: Metrics;
 }

@@ -67,7 +67,12 @@ function jsonBytes(value: unknown): number {
  * calls in flight per socket (a frame may carry an array of hundreds of calls); and no query
  * result larger than `maxResponseBytes` is sent: it is refused with PAYLOAD_TOO_LARGE.
  */
-const bounded = t.procedure.use(async ({ ctx, type, next }) => {
+/** Every call is observed for the metrics (ops/metrics.ts): subscriptions and deliveries. */
+const observed = t.procedure.use(({ ctx, type, path, next }) =>
+  ctx.deps.metrics.observeProcedure(type, path, next),
+);
+
+const bounded = observed.use(async ({ ctx, type, next }) => {
   const { limits } = ctx.deps.config;
   const socket = ctx.socket;
   if (type === 'subscription') {

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { countingClient, InFlight, type PoolStats } from './pool-stats.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -32,6 +33,8 @@ export interface DbHandle {
    * process by construction: `fn` just runs.
    */
   exclusive<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /** Connections in use and queries waiting (counted: see pool-stats.ts). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -88,7 +91,12 @@ export function createDb(options: DbOptions = {}): DbHandle {
       connect_timeout: 5,
       onnotice: () => {},
     });
-    const pdb = drizzlePostgres(sql, { schema, logger: queryLogger(options.onQuery) });
+    const inFlight = new InFlight(options.max ?? 10);
+    const counted = countingClient(sql, {
+      unsafe: (query) => inFlight.lazy(query as PromiseLike<unknown>),
+      begin: (tx) => inFlight.around(tx as Promise<unknown>),
+    });
+    const pdb = drizzlePostgres(counted, { schema, logger: queryLogger(options.onQuery) });
     const db = pdb as unknown as Db;
     if (options.onQuery) countTransactions(db, options.onQuery);
     return {
@@ -106,6 +114,7 @@ export function createDb(options: DbOptions = {}): DbHandle {
           await lock.end({ timeout: 5 });
         }
       },
+      poolStats: () => inFlight.stats(),
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -114,7 +123,13 @@ export function createDb(options: DbOptions = {}): DbHandle {
   const location = inMemory ? dataDir : path.resolve(dataDir);
   if (!inMemory) mkdirSync(location, { recursive: true });
   const client = new PGlite(location);
-  const ldb = drizzlePglite(client, { schema, logger: queryLogger(options.onQuery) });
+  const inFlight = new InFlight(1);
+  const counted = countingClient(client, {
+    query: (result) => inFlight.around(result as Promise<unknown>),
+    exec: (result) => inFlight.around(result as Promise<unknown>),
+    transaction: (result) => inFlight.around(result as Promise<unknown>),
+  });
+  const ldb = drizzlePglite(counted, { schema, logger: queryLogger(options.onQuery) });
   const db = ldb as unknown as Db;
   if (options.onQuery) countTransactions(db, options.onQuery);
   return {
@@ -123,6 +138,7 @@ export function createDb(options: DbOptions = {}): DbHandle {
     engine: 'pglite',
     location,
     exclusive: (_key, fn) => fn(),
+    poolStats: () => inFlight.stats(),
     close: async () => {
       if (!client.closed) await client.close();
     },

@@ -1,5 +1,6 @@
 import type { RoomEvent, RoomSummary, UserRef } from '@parley/api-contract/schemas';
 import type { Bus } from '../live/bus.js';
+import { markPublished } from '../ops/metrics.js';
 
 /**
  * The only code that publishes to the bus: one method per kind of server event. Services,
@@ -14,6 +15,7 @@ export class EventPublisher {
    * the event, and its members' room lists learn that the room moved on.
    */
   messageEvent(event: RoomEvent): void {
+    markPublished(event);
     const { roomId, author } = event.message;
     this.bus.publish('room', roomId, event);
     this.bus.publish('activity', roomId, {

@@ -39,6 +39,7 @@ export function createHttpServer(deps: AppDeps): HttpServer {
     error: { code: string; message: string };
     path?: string;
   }) => {
+    deps.metrics.procedureFailed(path, error.code);
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       // The same id the client was shown (see the error formatter in trpc.ts).
       log.error({ err: error, path, requestId: requestIdOf(error) }, 'procedure failed');

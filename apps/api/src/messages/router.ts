@@ -5,12 +5,15 @@ import { deleteMessage, editMessage, messageHistory, sendMessage } from './servi
 
 export const messagesRouter = router({
   send: authedProcedure.input(messageInputs.send).mutation(async ({ ctx, input }) => {
+    const started = performance.now();
     await enforceLimit(
       ctx.deps.limits.send,
       ctx.caller.user.id,
       'You are sending messages faster than Parley allows.',
     );
-    return unwrap(await sendMessage(ctx.deps, ctx.caller.user.id, input));
+    const sent = unwrap(await sendMessage(ctx.deps, ctx.caller.user.id, input));
+    ctx.deps.metrics.messageSent(started);
+    return sent;
   }),
 
   edit: authedProcedure
