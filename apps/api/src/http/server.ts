@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { guardSends } from '../limits/sockets.js';
 import { fanoutEncoder } from '../live/encoder.js';
 import { appRouter } from '../router.js';
+import { csrfRefusal, isAllowedOrigin, sendRefusal } from './csrf.js';
 import { requestIdOf } from './request-ids.js';
 import { staticFiles } from './static.js';
 
@@ -16,13 +17,6 @@ export interface HttpServer {
   wss: WebSocketServer;
   /** Asks every WebSocket client to reconnect (before a shutdown). */
   broadcastReconnect(): void;
-}
-
-/** Own origin, or one the operator allowed: the only pages that may use the cookie over ws. */
-export function isAllowedOrigin(origin: string, host: string | undefined, allowed: string[]) {
-  if (allowed.includes(origin)) return true;
-  if (!host) return false;
-  return origin === `http://${host}` || origin === `https://${host}`;
 }
 
 function refuse(socket: Duplex, status: string): void {
@@ -62,7 +56,9 @@ export function createHttpServer(deps: AppDeps): HttpServer {
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {
-      void trpc(req, res);
+      const refusal = csrfRefusal(req, config.allowedOrigins);
+      if (refusal) sendRefusal(res, refusal);
+      else void trpc(req, res);
     } else if (deps.health.handle(req, res)) {
       // /healthz, /readyz (health.ts)
     } else if (web) {
