@@ -349,6 +349,41 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
     await b.getByRole('link', { name: 'Cleo, offline' }).waitFor(WAIT);
   });
 
+  it('someone invited to the open room shows online at once; removed, they are gone', async () => {
+    const ctxC = await browser.newContext();
+    await signInContext(ctxC, server.url, 'cleo');
+    const c = await ctxC.newPage();
+    await c.goto(server.url);
+    await c.getByRole('button', { name: 'Sign out' }).waitFor(WAIT);
+    await b.getByRole('link', { name: /^launch/ }).click();
+    const header = b.locator('.room-header');
+    await header.getByText('2 members').waitFor(WAIT);
+    await header.getByText('2 online').waitFor(WAIT);
+    await header.getByRole('button', { name: /members/ }).click();
+    const members = b.locator('.members-panel');
+    await members.getByText('@ana · admin · online').waitFor(WAIT);
+
+    const { token } = await apiClient(server.url).auth.signIn.mutate({
+      username: 'ana',
+      password: 'correct horse battery',
+    });
+    const asAna = apiClient(server.url, token);
+    const launch = (await asAna.rooms.list.query()).find((r) => r.name === 'launch');
+    if (!launch) throw new Error('no launch room');
+    await asAna.rooms.invite.mutate({ roomId: launch.id, username: 'cleo' });
+    // No reload, no room switch.
+    await header.getByText('3 members').waitFor(WAIT);
+    await header.getByText('3 online').waitFor(WAIT);
+    await members.getByText('@cleo · online').waitFor(WAIT);
+
+    await asAna.rooms.kick.mutate({ roomId: launch.id, username: 'cleo' });
+    await header.getByText('2 members').waitFor(WAIT);
+    await header.getByText('2 online').waitFor(WAIT);
+    await members.getByText(/@cleo/).waitFor({ state: 'detached', ...WAIT });
+    await header.getByRole('button', { name: /members/ }).click();
+    await ctxC.close();
+  });
+
   it('is usable at 375 × 812', async () => {
     await b.setViewportSize({ width: 375, height: 812 });
     await b.reload();

@@ -184,6 +184,10 @@ export const activityEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
   z.object({ type: z.literal('typing'), user: userRefSchema, typing: z.boolean() }),
+  /** Someone joined or was invited (`online`: whether they are online now). */
+  z.object({ type: z.literal('member.joined'), user: userRefSchema, online: z.boolean() }),
+  /** Someone left or was removed. */
+  z.object({ type: z.literal('member.left'), userId: z.string() }),
 ]);
 
 export const roomSummarySchema = z.object({

@@ -35,6 +35,16 @@ export class EventPublisher {
     this.bus.publish('user', userId, { type: 'room.removed', roomId });
   }
 
+  /** `user` joined the room or was invited: its open views update members and presence. */
+  memberJoined(roomId: string, user: UserRef, online: boolean): void {
+    this.bus.publish('activity', roomId, { type: 'member.joined', user, online });
+  }
+
+  /** `userId` left the room or was removed from it. */
+  memberLeft(roomId: string, userId: string): void {
+    this.bus.publish('activity', roomId, { type: 'member.left', userId });
+  }
+
   /** `userId` came online or went offline; told to every room they are in. */
   presenceChanged(userId: string, online: boolean, roomIds: Iterable<string>): void {
     for (const roomId of roomIds) {

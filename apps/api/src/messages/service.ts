@@ -10,8 +10,10 @@ import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
+import type { PresenceTracker } from '../live/presence.js';
 import type { TypingTracker } from '../live/typing.js';
 import { requireMember } from '../rooms/access.js';
+import { revealDirect } from '../rooms/service.js';
 import type { SendQueue } from './send-queue.js';
 import { historyPage, messageView } from './views.js';
 
@@ -20,6 +22,8 @@ export interface MessageDeps {
   events: EventPublisher;
   typing: TypingTracker;
   sends: SendQueue;
+  /** For the room summary a DM's first message reveals to the other person. */
+  presence: PresenceTracker;
 }
 
 const MESSAGE_NOT_FOUND = 'Message not found.';
@@ -29,12 +33,17 @@ const MESSAGE_NOT_FOUND = 'Message not found.';
  * the first message back and creates nothing. Written by the room's group commit
  * (send-queue.ts), which checks membership and the reply target in the same statement.
  */
-export function sendMessage(
+export async function sendMessage(
   deps: MessageDeps,
   authorId: string,
   input: z.output<typeof messageInputs.send>,
 ): Promise<Result<MessageView>> {
-  return deps.sends.send(authorId, input);
+  const result = await deps.sends.send(authorId, input);
+  // A room's first message: if it is a direct room, the other person now gets to see it.
+  if (result.ok && result.value.position === 1) {
+    await revealDirect(deps, input.roomId, authorId);
+  }
+  return result;
 }
 
 async function changeMessage(

@@ -26,6 +26,15 @@ async function announceAdded(deps: RoomDeps, userId: string, roomId: string) {
   deps.events.roomAdded(userId, await summaryFor(deps, userId, roomId));
 }
 
+/** `userId` is now a member: the room's open views show them (and whether they are online). */
+async function announceJoined(deps: RoomDeps, roomId: string, userId: string) {
+  const [user] = await deps.db
+    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (user) deps.events.memberJoined(roomId, user, deps.presence.isOnline(userId));
+}
+
 async function findUser(db: Db, username: string): Promise<Result<{ id: string }>> {
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
   return user ? ok(user) : fail('NOT_FOUND', `There is no one called “${username}”.`);
@@ -109,7 +118,10 @@ export async function joinRoom(
     .values({ roomId, userId, role: 'member', lastReadPosition: room.lastPosition })
     .onConflictDoNothing()
     .returning();
-  if (added) await announceAdded(deps, userId, roomId);
+  if (added) {
+    await announceAdded(deps, userId, roomId);
+    await announceJoined(deps, roomId, userId);
+  }
   return ok(await summaryFor(deps, userId, roomId));
 }
 
@@ -127,6 +139,7 @@ export async function leaveRoom(
     .delete(memberships)
     .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
   deps.events.roomRemoved(userId, roomId);
+  deps.events.memberLeft(roomId, userId);
   return ok({ roomId });
 }
 
@@ -149,7 +162,10 @@ export async function inviteToRoom(
     .values({ roomId: room.id, userId: invitee.value.id, role: 'member' })
     .onConflictDoNothing()
     .returning();
-  if (added) await announceAdded(deps, invitee.value.id, room.id);
+  if (added) {
+    await announceAdded(deps, invitee.value.id, room.id);
+    await announceJoined(deps, room.id, invitee.value.id);
+  }
   return ok({ roomId: room.id, userId: invitee.value.id });
 }
 
@@ -176,6 +192,7 @@ export async function kickFromRoom(
     .returning({ userId: memberships.userId });
   if (!removed) return fail('NOT_FOUND', `${input.username} is not in this room.`);
   deps.events.roomRemoved(target.id, room.id);
+  deps.events.memberLeft(room.id, target.id);
   return ok({ roomId: room.id, userId: target.id });
 }
 
@@ -204,8 +221,9 @@ export async function openDirect(
     return room;
   });
   if (created) {
+    // The other person hears of it with its first message (revealDirect): an empty DM is
+    // only the opener's.
     await announceAdded(deps, userId, created.id);
-    await announceAdded(deps, peer.id, created.id);
     return ok(await summaryFor(deps, userId, created.id));
   }
   const [existing] = await deps.db
@@ -213,7 +231,37 @@ export async function openDirect(
     .from(rooms)
     .where(eq(rooms.directKey, directKey));
   if (!existing) throw new Error('direct room vanished');
+  // An empty DM someone else opened with me, which I now open myself: mine to see from now on
+  // (summaries.ts lists an empty DM to whoever joined it after it was created).
+  const [shown] = await queryRows<{ user_id: string }>(
+    deps.db,
+    sql`update memberships m set joined_at = now()
+      from rooms r
+      where r.id = m.room_id and m.room_id = ${existing.id} and m.user_id = ${userId}
+        and r.last_position = 0 and r.created_by is distinct from m.user_id
+        and m.joined_at <= r.created_at
+      returning m.user_id`,
+  );
+  if (shown) await announceAdded(deps, userId, existing.id);
   return ok(await summaryFor(deps, userId, existing.id));
+}
+
+/**
+ * A room's first message was sent by `authorId`: if it is a direct room that the other person
+ * was not shown, it is theirs to see from now on (their joined_at moves, so a retried send
+ * announces nothing twice) and they get `room.added`, with the message in its summary.
+ */
+export async function revealDirect(deps: RoomDeps, roomId: string, authorId: string) {
+  const revealed = await queryRows<{ user_id: string }>(
+    deps.db,
+    sql`update memberships m set joined_at = now()
+      from rooms r
+      where r.id = m.room_id and m.room_id = ${roomId} and r.kind = 'direct'
+        and m.user_id <> ${authorId}
+        and r.created_by is distinct from m.user_id and m.joined_at <= r.created_at
+      returning m.user_id`,
+  );
+  for (const { user_id } of revealed) await announceAdded(deps, user_id, roomId);
 }
 
 export async function roomMembers(deps: RoomDeps, userId: string, roomId: string) {

@@ -53,6 +53,10 @@ export async function roomSummaries(
         where lm.room_id = r.id and lm.deleted_at is null
         order by lm.position desc limit 1) last on true
     where m.user_id = ${userId} ${onlyRoomId ? sql`and r.id = ${onlyRoomId}` : sql``}
+      -- An empty DM shows to the one who opened it, and to the other once they open it too
+      -- (rooms.openDirect moves their joined_at) or its first message arrives.
+      and (r.kind <> 'direct' or r.last_position > 0 or r.created_by = ${userId}
+        or m.joined_at > r.created_at)
     -- Most recently active first; rooms without messages after, newest first.
     order by last.created_at desc nulls last, r.created_at desc
     limit ${LIMITS.roomListMax}`,

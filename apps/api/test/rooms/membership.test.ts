@@ -48,4 +48,54 @@ describe('membership changes', () => {
     userSub.unsubscribe();
     forBen.stop();
   });
+
+  it('people joining, invited, leaving and removed show live in the room, online or not', async () => {
+    const room = await ana.client.rooms.create.mutate({ name: 'comings', visibility: 'public' });
+    const seen: string[] = [];
+    let snapshot = false;
+    const sub = ana.client.live.roomActivity.subscribe(
+      { roomId: room.id },
+      {
+        onData: (e) => {
+          if (e.type === 'presence.snapshot') snapshot = true;
+          if (e.type === 'member.joined') {
+            seen.push(`joined ${e.user.username} ${e.online ? 'online' : 'offline'}`);
+          }
+          if (e.type === 'member.left') seen.push(`left ${e.userId}`);
+        },
+      },
+    );
+    await waitFor(() => snapshot, 'snapshot');
+
+    // Cleo is online (a live subscription of her own) when she joins.
+    const cleo = await signUp(server.app.url, 'cleo_m');
+    let cleoOnline = false;
+    const cleoSub = cleo.client.live.userEvents.subscribe(undefined, {
+      onStarted: () => {
+        cleoOnline = true;
+      },
+    });
+    await waitFor(() => cleoOnline && server.app.deps.presence.isOnline(cleo.user.id), 'cleo on');
+    await cleo.client.rooms.join.mutate({ roomId: room.id });
+    await waitFor(() => seen.length === 1, 'cleo joined');
+    // Joining again changes nothing and says nothing.
+    await cleo.client.rooms.join.mutate({ roomId: room.id });
+    // Ben, with no socket, is invited: he is in, offline.
+    await ana.client.rooms.invite.mutate({ roomId: room.id, username: ben.user.username });
+    await waitFor(() => seen.length === 2, 'ben invited');
+    await cleo.client.rooms.leave.mutate({ roomId: room.id });
+    await ana.client.rooms.kick.mutate({ roomId: room.id, username: ben.user.username });
+    await waitFor(() => seen.length === 4, 'cleo left, ben removed');
+    expect(seen).toEqual([
+      `joined ${cleo.user.username} online`,
+      `joined ${ben.user.username} offline`,
+      `left ${cleo.user.id}`,
+      `left ${ben.user.id}`,
+    ]);
+    const members = await ana.client.rooms.members.query({ roomId: room.id });
+    expect(members.map((m) => m.username)).toEqual([ana.user.username]);
+    sub.unsubscribe();
+    cleoSub.unsubscribe();
+    cleo.close();
+  });
 });

@@ -4,9 +4,10 @@ import { errorMessage } from '../../lib/errors';
 import { Notice } from '../../ui/Notice';
 import { Conversation } from '../messages/Conversation';
 import { useRoomMessages } from '../messages/useRoomMessages';
+import { useRefreshRoomList } from '../rooms/roomList';
 import { InviteDialog } from './InviteDialog';
 import { MemberList } from './MemberList';
-import { useLeaveRoom } from './membership';
+import { useLeaveRoom, useRefreshMembers } from './membership';
 import { RoomHeader } from './RoomHeader';
 import { TypingIndicator } from './TypingIndicator';
 import { useReadMarker } from './useReadMarker';
@@ -17,7 +18,13 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
   const roomId = room.id;
   const messages = useRoomMessages(roomId, me.id);
   useReadMarker(room, messages.newestPosition);
-  const { online, typing } = useRoomActivity(roomId, me.id);
+  const refreshMembers = useRefreshMembers(roomId);
+  const refreshRooms = useRefreshRoomList();
+  // Someone joined, left or was removed: the member list and the header's count follow.
+  const { online, typing } = useRoomActivity(roomId, me.id, () => {
+    void refreshMembers();
+    void refreshRooms();
+  });
   const onTyping = useTypingSignal(roomId);
   const [notice, setNotice] = useState<string | null>(null);
   const { leave, leaving } = useLeaveRoom(roomId, (error) => setNotice(errorMessage(error)));

@@ -35,6 +35,18 @@ export function applyActivityEvent(
     else online.delete(event.userId);
     return { ...state, online };
   }
+  if (event.type === 'member.joined') {
+    // Until the snapshot comes the room list's idea stands; the snapshot will count them.
+    if (!state.online || !event.online || state.online.has(event.user.id)) return state;
+    return { ...state, online: new Set([...state.online, event.user.id]) };
+  }
+  if (event.type === 'member.left') {
+    const wasOnline = state.online?.has(event.userId) ?? false;
+    if (!wasOnline && !state.typing.has(event.userId)) return state;
+    const online = state.online && new Set([...state.online].filter((id) => id !== event.userId));
+    const typing = new Map([...state.typing].filter(([id]) => id !== event.userId));
+    return { online, typing };
+  }
   if (event.user.id === meId) return state;
   const typing = new Map(state.typing);
   if (event.typing) {
@@ -54,4 +66,9 @@ export function typingText(names: readonly string[]): string {
   if (names.length === 1) return `${names[0]} is typing…`;
   if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
   return 'Several people are typing…';
+}
+
+/** Whether an event changes who is in the room (members and their count are fetched again). */
+export function changesMembers(event: ActivityEvent): boolean {
+  return event.type === 'member.joined' || event.type === 'member.left';
 }

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { openRoom } from '../../lib/route';
 import { useTRPC } from '../../lib/trpc';
 import { useRefreshRoomList } from '../rooms/roomList';
@@ -9,6 +10,16 @@ export function useMembers(roomId: string) {
   return useQuery(trpc.rooms.members.queryOptions({ roomId }));
 }
 
+/** Fetches a room's members again (someone joined, left or was removed). */
+export function useRefreshMembers(roomId: string): () => Promise<void> {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useCallback(
+    () => queryClient.invalidateQueries(trpc.rooms.members.queryFilter({ roomId })),
+    [queryClient, trpc, roomId],
+  );
+}
+
 export function useInvite(
   roomId: string,
   {
@@ -17,13 +28,13 @@ export function useInvite(
   }: { onInvited: (username: string) => void; onError: (error: unknown) => void },
 ) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const refreshMembers = useRefreshMembers(roomId);
   const refreshRooms = useRefreshRoomList();
   return useMutation(
     trpc.rooms.invite.mutationOptions({
       onSuccess: async (_d, { username }) => {
         onInvited(username);
-        await queryClient.invalidateQueries(trpc.rooms.members.queryFilter({ roomId }));
+        await refreshMembers();
         await refreshRooms();
       },
       onError,

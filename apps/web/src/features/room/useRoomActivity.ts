@@ -2,15 +2,30 @@ import { useMutation } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
-import { type Activity, applyActivityEvent, expireTyping, NO_ACTIVITY } from './activity';
+import {
+  type Activity,
+  applyActivityEvent,
+  changesMembers,
+  expireTyping,
+  NO_ACTIVITY,
+} from './activity';
 
 /** How often my own typing is announced while I keep typing. */
 const TYPING_EVERY_MS = 2_000;
 
-/** Who is online and who is typing in a room, live. */
-export function useRoomActivity(roomId: string, meId: string): Activity {
+/**
+ * Who is online and who is typing in a room, live. `onMembersChanged` runs when someone joins,
+ * leaves or is removed, for the owners of the member list and count to fetch them again.
+ */
+export function useRoomActivity(
+  roomId: string,
+  meId: string,
+  onMembersChanged: () => void,
+): Activity {
   const trpc = useTRPC();
   const [activity, setActivity] = useState(NO_ACTIVITY);
+  const membersChanged = useRef(onMembersChanged);
+  membersChanged.current = onMembersChanged;
   useSubscription(
     trpc.live.roomActivity.subscriptionOptions(
       { roomId },
@@ -18,6 +33,7 @@ export function useRoomActivity(roomId: string, meId: string): Activity {
         onData: (event) => {
           const now = Date.now();
           setActivity((state) => applyActivityEvent(state, event, meId, now));
+          if (changesMembers(event)) membersChanged.current();
         },
       },
     ),

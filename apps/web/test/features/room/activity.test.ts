@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Activity,
   applyActivityEvent,
+  changesMembers,
   expireTyping,
   NO_ACTIVITY,
   TYPING_SHOWN_MS,
@@ -24,6 +25,40 @@ describe('applyActivityEvent', () => {
     expect([...(s.online ?? [])]).toEqual(['u-me', 'u-ana']);
     expect(names(s)).toEqual(['Ana']);
     expect(s.typing.get('u-ana')?.until).toBe(1_000 + TYPING_SHOWN_MS);
+  });
+
+  it('counts an online joiner as online, and forgets one who leaves (typing too)', () => {
+    const snap = applyActivityEvent(
+      NO_ACTIVITY,
+      { type: 'presence.snapshot', online: ['u-me'], typing: [ana] },
+      me.id,
+      0,
+    );
+    let s = applyActivityEvent(snap, { type: 'member.joined', user: ben, online: true }, me.id, 0);
+    expect([...(s.online ?? [])]).toEqual(['u-me', 'u-ben']);
+    // Offline, or already counted: nothing changes.
+    expect(
+      applyActivityEvent(s, { type: 'member.joined', user: ben, online: true }, me.id, 0),
+    ).toBe(s);
+    const offline = { ...ana, id: 'u-cleo' };
+    expect(
+      applyActivityEvent(s, { type: 'member.joined', user: offline, online: false }, me.id, 0),
+    ).toBe(s);
+    s = applyActivityEvent(s, { type: 'member.left', userId: 'u-ben' }, me.id, 0);
+    expect([...(s.online ?? [])]).toEqual(['u-me']);
+    s = applyActivityEvent(s, { type: 'member.left', userId: 'u-ana' }, me.id, 0);
+    expect(names(s)).toEqual([]);
+    expect(applyActivityEvent(s, { type: 'member.left', userId: 'u-zed' }, me.id, 0)).toBe(s);
+    // Before the snapshot a joiner is left to it.
+    expect(
+      applyActivityEvent(NO_ACTIVITY, { type: 'member.joined', user: ben, online: true }, me.id, 0),
+    ).toBe(NO_ACTIVITY);
+  });
+
+  it('says which events change who is in the room', () => {
+    expect(changesMembers({ type: 'member.joined', user: ben, online: false })).toBe(true);
+    expect(changesMembers({ type: 'member.left', userId: 'u-ben' })).toBe(true);
+    expect(changesMembers({ type: 'presence', userId: 'u-ben', online: true })).toBe(false);
   });
 
   it('follows people coming and going, even before the snapshot', () => {
