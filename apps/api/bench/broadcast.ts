@@ -46,6 +46,9 @@ export interface StepResult {
   accepted: number;
   refused: Record<string, number>;
   ackP99: number;
+  /** The server process's CPU time per delivery (µs), and database statements per message sent. */
+  cpuPerDelivery: number;
+  statementsPerMessage: number | null;
   /** Every offered message reached every subscriber within the drain. */
   allDelivered: boolean;
   ok: boolean;
@@ -68,6 +71,11 @@ export interface TargetResult {
 }
 
 const P99_LIMIT_MS = 100;
+
+interface Usage {
+  cpuMicros: number;
+  statements: number;
+}
 
 async function parleyServer(
   target: 'parley-postgres' | 'parley-pglite',
@@ -204,6 +212,7 @@ export async function runBroadcast(
     // Up to maxSteps rates (one more to reach twice the saturating rate), and one repeat of
     // a first failure: a busy machine has hiccups, saturation counts when it happens twice.
     for (let k = 1; ; k++) {
+      const usage = await server.request<Usage>({ type: 'usage' });
       const started = now();
       const { done, offered } = offer(
         senders,
@@ -221,6 +230,7 @@ export async function runBroadcast(
         if (offered.pending === 0 && delivered >= offered.sent * options.subscribers) break;
         await sleep(50);
       }
+      const used = await server.request<Usage>({ type: 'usage' });
       const stats: StepStats = await subscribers.stats(k);
       last = stats;
       const refused = { ...offered.refused };
@@ -239,6 +249,9 @@ export async function runBroadcast(
         accepted: offered.accepted,
         refused,
         ackP99: percentile(acks, 99),
+        cpuPerDelivery: (used.cpuMicros - usage.cpuMicros) / Math.max(1, stats.count),
+        statementsPerMessage:
+          kind === 'parley' ? (used.statements - usage.statements) / offered.sent : null,
         allDelivered,
         ok: allDelivered && stats.p99 < P99_LIMIT_MS,
       };
@@ -291,6 +304,8 @@ export function stepLine(target: Target, s: StepResult): string {
     fmt(s.p50, 1).padStart(8),
     fmt(s.p99, 1).padStart(8),
     fmt(s.ackP99, 1).padStart(8),
+    fmt(s.cpuPerDelivery, 1).padStart(9),
+    (s.statementsPerMessage === null ? '' : fmt(s.statementsPerMessage, 2)).padStart(9),
     `${s.ok ? 'ok ' : '✗  '}${refusedText(s.refused)}`,
   ].join(' │ ');
 }
@@ -303,5 +318,7 @@ export const STEP_HEADER = [
   'p50 ms'.padStart(8),
   'p99 ms'.padStart(8),
   'ack p99'.padStart(8),
+  'CPU µs/d'.padStart(9),
+  'stmts/msg'.padStart(9),
   'ok / refused',
 ].join(' │ ');

@@ -30,8 +30,15 @@ export interface BenchServer {
 }
 
 export async function startServer(env: Record<string, string>): Promise<BenchServer> {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server, written when it exits.
+  const profile = process.env.BENCH_CPU_PROF;
   const child = fork(here('server.ts'), {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: [
+      '--expose-gc',
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      '--import',
+      'tsx',
+    ],
     env: { ...baseEnv(), ...env },
   });
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
@@ -64,8 +71,11 @@ export async function startServer(env: Record<string, string>): Promise<BenchSer
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
+      // Asked to exit (it does when the IPC channel closes), so a CPU profile gets written.
+      child.disconnect();
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await gone;
+      clearTimeout(killer);
     },
   };
 }

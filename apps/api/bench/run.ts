@@ -15,9 +15,15 @@
  * BENCH_START_RATE (msg/s), BENCH_STEP_FACTOR, BENCH_MAX_STEPS, BENCH_STEP_MS, BENCH_DRAIN_MS,
  * BENCH_BODY (characters), BENCH_TARGETS (ws,socketio,parley-postgres,parley-pglite),
  * BENCH_SCENARIOS (broadcast,workspace), BENCH_WORKSPACE_ONLINE (e.g. 10,300),
- * BENCH_POSTGRES_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
+ * BENCH_POSTGRES_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_CPU_PROF=<dir> (a V8 CPU profile of each server process, for `node --cpu-prof` analysis).
+ *
+ * Per step it prints offered messages/s and deliveries/s, delivered/s, p50/p99 send→deliver,
+ * the senders' p99 send→acknowledgement, the server process's CPU time per delivery and (for
+ * Parley) database statements per message sent (the last two depend little on other load on
+ * the machine), and refused sends by code.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import {
   type BroadcastOptions,
   fmt,
@@ -65,7 +71,9 @@ const online = list('BENCH_WORKSPACE_ONLINE', QUICK ? '10,50' : '10,300').map(Nu
 const began = now();
 const log = (line: string) => console.log(line);
 log(
-  `pnpm bench${QUICK ? ' (quick)' : ''}: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB`,
+  `pnpm bench${QUICK ? ' (quick)' : ''}: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (other work on the machine makes every figure noisier)`,
 );
 
 const results: TargetResult[] = [];

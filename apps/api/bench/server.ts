@@ -34,6 +34,8 @@ export interface Seeded {
 export type ServerRequest = { id: number } & (
   | { type: 'memory' }
   | { type: 'statements' }
+  /** CPU time this process has used (µs, user + system) and the statements so far. */
+  | { type: 'usage' }
   | { type: 'seed'; spec: SeedSpec }
 );
 
@@ -172,6 +174,10 @@ process.on('message', (request: ServerRequest) => {
   const answer = async () => {
     if (request.type === 'memory') return { heapUsed: await heapUsed() };
     if (request.type === 'statements') return { statements };
+    if (request.type === 'usage') {
+      const cpu = process.cpuUsage();
+      return { cpuMicros: cpu.user + cpu.system, statements };
+    }
     if (!server.seed) throw new Error('only Parley seeds');
     return server.seed(request.spec);
   };
