@@ -63,7 +63,12 @@ describe('accounts', () => {
     expect((await me()).result?.data?.username).toBe('fay');
     const out = await fetch(`${server.app.url}/trpc/auth.signOut`, {
       method: 'POST',
-      headers: { cookie: sessionCookie, 'content-type': 'application/json' },
+      // As a browser sends it: a cookie-authenticated POST names its page's Origin (CSRF).
+      headers: {
+        cookie: sessionCookie,
+        'content-type': 'application/json',
+        origin: server.app.url,
+      },
     });
     expect(out.status).toBe(200);
     expect(out.headers.get('set-cookie')).toMatch(/parley_session=;/);
