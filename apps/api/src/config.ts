@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dbEnvSchema } from '@parley/db';
 import { z } from 'zod';
+import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords.js';
 import { type Limits, limitsEnvSchema, limitsFromEnv } from './limits/settings.js';
 import { type OpsSettings, opsEnvSchema, opsFromEnv } from './ops/settings.js';
 
@@ -44,6 +45,15 @@ export const envSchema = baseSchema.extend(limitsEnvSchema.shape).extend({
     .transform((v) => v === 'true' || v === '1'),
   PARLEY_TRUSTED_PROXIES: csv,
   PARLEY_PROXY_HOPS: z.coerce.number().int().min(0).optional(),
+  PARLEY_SCRYPT_N: z.coerce
+    .number()
+    .int()
+    .min(2 ** 10)
+    .max(2 ** 20)
+    .refine((n) => Number.isInteger(Math.log2(n)), { error: 'must be a power of two' })
+    .default(OWASP_SCRYPT.N),
+  PARLEY_SCRYPT_R: z.coerce.number().int().min(1).max(32).default(OWASP_SCRYPT.r),
+  PARLEY_SCRYPT_P: z.coerce.number().int().min(1).max(16).default(OWASP_SCRYPT.p),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -62,6 +72,8 @@ export interface Config {
   wsPingMs: number;
   wsPongWaitMs: number;
   sessionDays: number;
+  /** scrypt's cost for new hashes; a sign-in with older parameters rehashes (README). */
+  passwordHashing: ScryptParams;
   /** Behind a reverse proxy: read the client address and scheme from X-Forwarded-*. */
   trustProxy: boolean;
   /** Proxy addresses and CIDR ranges to see through (default: loopback and private ranges). */
@@ -153,6 +165,7 @@ export function loadConfig(
     wsPingMs: env.PARLEY_WS_PING_MS,
     wsPongWaitMs: env.PARLEY_WS_PONG_WAIT_MS,
     sessionDays: env.PARLEY_SESSION_DAYS,
+    passwordHashing: { N: env.PARLEY_SCRYPT_N, r: env.PARLEY_SCRYPT_R, p: env.PARLEY_SCRYPT_P },
     trustProxy:
       env.PARLEY_TRUST_PROXY ||
       env.PARLEY_TRUSTED_PROXIES.length > 0 ||

@@ -4,6 +4,7 @@ import { messagesRouter } from './messages/router.js';
 import { roomsRouter } from './rooms/router.js';
 import { tokensRouter } from './tokens/router.js';
 import { router } from './trpc.js';
+import { adminRouter } from './workspace/router.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -11,6 +12,7 @@ export const appRouter = router({
   messages: messagesRouter,
   live: liveRouter,
   tokens: tokensRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

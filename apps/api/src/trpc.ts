@@ -156,6 +156,17 @@ export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, sessionId: ctx.caller.sessionId } });
 });
 
+/** The workspace owner, signed in as a person. */
+export const ownerProcedure = sessionProcedure.use(({ ctx, next }) => {
+  if (ctx.caller.role !== 'owner') {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Only the workspace owner can do this.',
+    });
+  }
+  return next();
+});
+
 export async function enforceLimit(
   limiter: Parameters<typeof overLimit>[0],
   key: string,

@@ -6,6 +6,7 @@ export const LIMITS = {
   passwordMin: 8,
   passwordMax: 256,
   roomNameMax: 80,
+  roomTopicMax: 250,
   bodyMax: 4000,
   clientIdMax: 64,
   tokenNameMax: 64,
@@ -14,6 +15,9 @@ export const LIMITS = {
   roomListMax: 500,
   memberListMax: 1000,
   tokenListMax: 100,
+  sessionListMax: 100,
+  inviteListMax: 100,
+  userPageMax: 50,
   browseMax: 100,
   /** Characters of a room's last message in `rooms.list` (a preview). */
   lastMessageExcerpt: 200,

@@ -38,7 +38,7 @@ export const usernameSchema = text('A username')
     error: `Usernames are ${LIMITS.usernameMin}–${LIMITS.usernameMax} characters: letters, digits and _.`,
   });
 
-const passwordSchema = text('A password')
+export const passwordSchema = text('A password')
   .min(LIMITS.passwordMin, { error: `Passwords need at least ${LIMITS.passwordMin} characters.` })
   .max(LIMITS.passwordMax, {
     error: `Passwords can have at most ${LIMITS.passwordMax} characters.`,
@@ -50,6 +50,10 @@ export const displayNameSchema = text('A display name')
   .max(LIMITS.displayNameMax, {
     error: `Display names can have at most ${LIMITS.displayNameMax} characters.`,
   });
+
+export const inviteCodeSchema = text('An invite code')
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'That invite code is not valid.' });
 
 export const messageBodySchema = text('A message', { multiline: true })
   .trim()
@@ -69,6 +73,8 @@ export const eventIdSchema = text('lastEventId').regex(/^\d{1,15}$/, {
 export const roomVisibilitySchema = z.enum(['public', 'private']);
 export const roomKindSchema = z.enum(['public', 'private', 'direct']);
 export const memberRoleSchema = z.enum(['admin', 'member']);
+/** The workspace role: its first account is the owner. */
+export const workspaceRoleSchema = z.enum(['owner', 'member']);
 
 // ---- inputs ----
 
@@ -77,11 +83,19 @@ export const authInputs = {
     username: usernameSchema,
     password: passwordSchema,
     displayName: displayNameSchema.optional(),
+    /** The invite code (the part after `invite=` of an invite link), when sign-up needs one. */
+    invite: inviteCodeSchema.optional(),
   }),
   signIn: z.object({
     username: text('A username').trim().toLowerCase().min(1).max(LIMITS.usernameMax),
     password: text('A password').min(1).max(LIMITS.passwordMax),
   }),
+  updateProfile: z.object({ displayName: displayNameSchema }),
+  changePassword: z.object({
+    currentPassword: text('A password').min(1).max(LIMITS.passwordMax),
+    newPassword: passwordSchema,
+  }),
+  revokeSession: z.object({ sessionId: idSchema }),
 };
 
 export const roomInputs = {
@@ -136,6 +150,30 @@ export const tokenInputs = {
   revoke: z.object({ tokenId: idSchema }),
 };
 
+export const signUpModeSchema = z.enum(['open', 'invite', 'closed']);
+
+export const adminInputs = {
+  updateSettings: z.object({ signUp: signUpModeSchema }),
+  createInvite: z.object({
+    expiresInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .optional(),
+    maxUses: z.number().int().min(1).max(10_000).optional(),
+  }),
+  revokeInvite: z.object({ inviteId: idSchema }),
+  users: z
+    .object({
+      search: text('A search').trim().max(LIMITS.displayNameMax).optional(),
+      /** The last username of the previous page (its `nextCursor`). */
+      cursor: text('A cursor').max(LIMITS.usernameMax).optional(),
+    })
+    .optional(),
+  byUser: z.object({ userId: idSchema }),
+};
+
 // ---- outputs that travel as events ----
 
 export const userRefSchema = z.object({
@@ -188,6 +226,8 @@ export const activityEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('member.joined'), user: userRefSchema, online: z.boolean() }),
   /** Someone left or was removed. */
   z.object({ type: z.literal('member.left'), userId: z.string() }),
+  /** A member changed their display name. */
+  z.object({ type: z.literal('user.updated'), user: userRefSchema }),
 ]);
 
 export const roomSummarySchema = z.object({
@@ -219,6 +259,8 @@ export const userEventSchema = z.discriminatedUnion('type', [
   }),
   /** The other person of one of my direct rooms went online or offline. */
   z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
+  /** I, or the other person of one of my direct rooms, changed display name. */
+  z.object({ type: z.literal('user.updated'), user: userRefSchema }),
 ]);
 
 export type UserRef = z.infer<typeof userRefSchema>;
@@ -227,3 +269,5 @@ export type RoomEvent = z.infer<typeof roomEventSchema>;
 export type ActivityEvent = z.infer<typeof activityEventSchema>;
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 export type UserEvent = z.infer<typeof userEventSchema>;
+export type WorkspaceRole = z.infer<typeof workspaceRoleSchema>;
+export type SignUpMode = z.infer<typeof signUpModeSchema>;

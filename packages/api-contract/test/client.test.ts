@@ -46,7 +46,7 @@ describe('createParleyClient', () => {
       password: 'correct horse battery',
     });
     const { api } = client(`${server.url}/trpc/`, token);
-    expect(await api.auth.me.query()).toEqual(user);
+    expect(await api.auth.me.query()).toEqual({ ...user, role: 'owner' }); // the first account owns the workspace
   });
 
   const hasGlobalWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket !== undefined;

@@ -92,6 +92,7 @@ describe('wrong input', () => {
       id: string;
       username: string;
       displayName: string;
+      role: 'owner' | 'member';
     } | null>();
     expectTypeOf<RouterOutputs['tokens']['create']['secret']>().toBeString();
     expectTypeOf<RouterOutputs['tokens']['list'][number]>().not.toHaveProperty('secret');

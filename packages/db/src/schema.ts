@@ -16,6 +16,8 @@ import {
 export const ROOM_KINDS = ['public', 'private', 'direct'] as const;
 export const MEMBER_ROLES = ['admin', 'member'] as const;
 export const EVENT_TYPES = ['message.created', 'message.edited', 'message.deleted'] as const;
+export const WORKSPACE_ROLES = ['owner', 'member'] as const;
+export const SIGN_UP_MODES = ['open', 'invite', 'closed'] as const;
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -27,10 +29,17 @@ export const users = pgTable(
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash'),
+    // The first account of a fresh database is the workspace owner (auth/service.ts).
+    role: text('role', { enum: WORKSPACE_ROLES }).notNull().default('member'),
+    // Deactivated by the owner: cannot sign in, every session and token revoked.
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('users_username_key').on(t.username),
+    check('users_role', sql`${t.role} in ('owner', 'member')`),
+    // One owner: two first sign-ups racing cannot both become it.
+    uniqueIndex('users_one_owner_key').on(t.role).where(sql`${t.role} = 'owner'`),
     check('users_username_format', sql`${t.username} ~ '^[a-z0-9_]{3,32}$'`),
     check(
       'users_display_name_length',
@@ -50,8 +59,44 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    // What `auth.sessions` shows, so a person can tell their devices apart.
+    userAgent: text('user_agent'),
+    address: text('address'),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** The workspace's settings: one row (id 1), created on first read. */
+export const workspaceSettings = pgTable(
+  'workspace_settings',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().default(1),
+    signUp: text('sign_up', { enum: SIGN_UP_MODES }).notNull().default('open'),
+  },
+  (t) => [
+    check('workspace_settings_single', sql`${t.id} = 1`),
+    check('workspace_settings_sign_up', sql`${t.signUp} in ('open', 'invite', 'closed')`),
+  ],
+);
+
+/** Sign-up invites. Only a SHA-256 of the (high-entropy) code is stored. */
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    codeHash: text('code_hash').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    maxUses: bigint('max_uses', { mode: 'number' }),
+    uses: bigint('uses', { mode: 'number' }).notNull().default(0),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('invites_code_hash_key').on(t.codeHash),
+    check('invites_uses', sql`${t.uses} >= 0 and (${t.maxUses} is null or ${t.maxUses} > 0)`),
+  ],
 );
 
 /** Long-lived bot tokens. Only a SHA-256 of the (high-entropy) secret is stored. */
@@ -84,6 +129,9 @@ export const rooms = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     kind: text('kind', { enum: ROOM_KINDS }).notNull(),
     name: text('name'),
+    topic: text('topic').notNull().default(''),
+    // Archived rooms are read-only: sends, edits and deletes are refused.
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
     // For direct rooms: the two user ids, sorted and joined, so a pair has one DM.
     directKey: text('direct_key'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
@@ -103,6 +151,10 @@ export const rooms = pgTable(
             and char_length(${t.name}) between 1 and ${sql.raw(String(LIMITS.roomNameMax))})`,
     ),
     check('rooms_last_position', sql`${t.lastPosition} >= 0`),
+    check(
+      'rooms_topic_length',
+      sql`char_length(${t.topic}) <= ${sql.raw(String(LIMITS.roomTopicMax))}`,
+    ),
   ],
 );
 
@@ -202,6 +254,9 @@ export const roomEvents = pgTable(
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
+export type WorkspaceRole = User['role'];
+export type SignUpMode = typeof workspaceSettings.$inferSelect.signUp;
+export type Invite = typeof invites.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
 export type RoomKind = Room['kind'];
 export type Membership = typeof memberships.$inferSelect;

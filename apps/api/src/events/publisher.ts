@@ -57,6 +57,17 @@ export class EventPublisher {
     this.bus.publish('activity', roomId, { type: 'typing', user, typing });
   }
 
+  /**
+   * `user` changed their display name: told to the user's own stream and to every room they are
+   * in (room views, member lists, and the DM peers' sidebars through the rooms' activity).
+   */
+  userUpdated(user: UserRef, roomIds: Iterable<string>): void {
+    this.bus.publish('user', user.id, { type: 'user.updated', user });
+    for (const roomId of roomIds) {
+      this.bus.publish('activity', roomId, { type: 'user.updated', user });
+    }
+  }
+
   /** A session was signed out: its sockets, on every node, close. */
   sessionRevoked(sessionId: string): void {
     this.bus.publish('auth', '*', { type: 'session.revoked', sessionId });

@@ -35,6 +35,9 @@ export const limitsEnvSchema = z.object({
   PARLEY_RATE_READS: rate(50, 5),
   PARLEY_RATE_TYPING: rate(10, 5),
   PARLEY_RATE_AUTH: rate(60, 300),
+  PARLEY_RATE_ACCOUNT: rate(20, 3600),
+  PARLEY_RATE_ROOM_SETTINGS: rate(60, 600),
+  PARLEY_RATE_ADMIN: rate(120, 3600),
   PARLEY_SIGNIN_FAILS_PER_USER_ADDRESS: int(10),
   PARLEY_SIGNIN_FAILS_PER_ADDRESS_DAY: int(100),
   PARLEY_SIGNIN_FREE_FAILS_PER_USER: int(5),
@@ -70,6 +73,12 @@ export function limitsFromEnv(env: LimitsEnv) {
       typing: env.PARLEY_RATE_TYPING,
       /** Sign-ups and sign-in attempts per client address (each costs a scrypt hash). */
       auth: env.PARLEY_RATE_AUTH,
+      /** Profile, password and session changes (a wrong current password counts too). */
+      account: env.PARLEY_RATE_ACCOUNT,
+      /** Room name, topic, roles, archiving. */
+      roomSettings: env.PARLEY_RATE_ROOM_SETTINGS,
+      /** The owner's workspace changes: settings, invites, (de)activations. */
+      admin: env.PARLEY_RATE_ADMIN,
     },
     signIn: {
       /** Consecutive failures for one username from one address before that pair waits 1 h. */

@@ -111,6 +111,8 @@ export const liveRouter = router({
           if (event.type === 'room.activity') stream.push({ ...event, roomId });
           else if (event.type === 'presence' && direct && event.userId !== userId) {
             stream.push(event);
+          } else if (event.type === 'user.updated' && direct && event.user.id !== userId) {
+            stream.push(event);
           }
         }),
       );

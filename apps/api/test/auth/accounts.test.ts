@@ -2,6 +2,7 @@ import { sessions, users } from '@parley/db';
 import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD_HASHING } from '../../src/testing.js';
 import { connect, signUp, startServer, waitFor } from '../support/harness.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -21,7 +22,10 @@ describe('accounts', () => {
       .catch(codeOf);
     expect(dup).toBe('CONFLICT');
     const [row] = await server.db.db.select().from(users).where(eq(users.username, 'dana'));
-    expect(row?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    // The test cost (testing.ts); production's default is OWASP's N=2^17 (account.test.ts).
+    expect(row?.passwordHash).toMatch(
+      new RegExp(`^scrypt\\$${TEST_PASSWORD_HASHING.N}\\$8\\$1\\$`),
+    );
     expect(row?.passwordHash).not.toContain('long enough pw');
     anon.close();
   });

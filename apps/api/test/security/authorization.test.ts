@@ -7,7 +7,9 @@
  * - outsider: signed in, in none of the fixture rooms;
  * - member: a plain member of the rooms (one of the two people of the DM);
  * - admin: created the rooms, so their admin (in the DM: the other person, a plain member);
- * - bot: a bot token of the member, which acts as the member except for managing tokens.
+ * - bot: a bot token of the member, which acts as the member except for managing tokens;
+ * - owner: the workspace owner (the first account), in none of the fixture rooms: for rooms it
+ *   is one more outsider, and the only caller the `admin.*` procedures let in.
  *
  * The table is keyed by procedure path and checked against `appRouter._def.procedures`, so a
  * new procedure without a row fails this test.
@@ -37,7 +39,7 @@ import {
   wsClient,
 } from '../support/security-harness.js';
 
-const CALLERS = ['anonymous', 'outsider', 'member', 'admin', 'bot'] as const;
+const CALLERS = ['anonymous', 'outsider', 'member', 'admin', 'bot', 'owner'] as const;
 type Who = (typeof CALLERS)[number];
 type Person = Exclude<Who, 'anonymous' | 'bot'>;
 type RoomKey = 'pub' | 'priv' | 'dm';
@@ -54,21 +56,27 @@ interface Scenario {
   poke?: (who: Who) => Promise<unknown>;
 }
 
-/** Expected outcomes in CALLERS order: anonymous, outsider, member, admin, bot. */
+/**
+ * Expected outcomes in CALLERS order: anonymous, outsider, member, admin, bot, owner. The owner
+ * is in none of the fixture rooms, so unless said otherwise it gets what the outsider gets.
+ */
 function row(
   anonymous: string,
   outsider: string,
   member: string,
   admin: string,
   bot: string,
+  owner = outsider,
 ): Expected {
-  return { anonymous, outsider, member, admin, bot };
+  return { anonymous, outsider, member, admin, bot, owner };
 }
 
 const U = 'UNAUTHORIZED';
 const F = 'FORBIDDEN';
 const NF = 'NOT_FOUND';
 const BR = 'BAD_REQUEST';
+/** The workspace owner's procedures: a bot token of the owner's would be refused too. */
+const ownerOnly = row(U, F, F, F, F, 'ok');
 const allSignedIn = (result: string) => row(U, result, result, result, result);
 /** A read or post in an existing room: only its members; outsiders learn nothing. */
 const membersOnly: Record<RoomKey | 'missing', Expected> = {
@@ -172,6 +180,48 @@ const matrix: Record<string, Scenario[]> = {
   ],
   'auth.me': [
     { name: 'who am I', input: () => undefined, expect: row('ok', 'ok', 'ok', 'ok', 'ok') },
+  ],
+  'auth.updateProfile': [
+    {
+      name: 'my display name',
+      input: (who) => ({ displayName: `Renamed ${who}` }),
+      expect: row(U, 'ok', 'ok', 'ok', F),
+    },
+  ],
+  'auth.changePassword': [
+    {
+      // To the same password, so the fixture's sign-ins keep working.
+      name: 'with the right current password',
+      input: () => ({ currentPassword: PASSWORD, newPassword: PASSWORD }),
+      expect: row(U, 'ok', 'ok', 'ok', F),
+    },
+    {
+      name: 'with a wrong current password',
+      input: () => ({ currentPassword: 'not the password', newPassword: PASSWORD }),
+      expect: row(U, BR, BR, BR, F),
+    },
+  ],
+  'auth.sessions': [
+    { name: 'my sessions', input: () => undefined, expect: row(U, 'ok', 'ok', 'ok', F) },
+  ],
+  'auth.revokeSession': [
+    {
+      name: 'another session of mine (fresh)',
+      input: async (who) => {
+        const user = userOf(who);
+        return {
+          sessionId: user ? (await sessionToken(server.db, user.id)).sessionId : randomUUID(),
+        };
+      },
+      expect: row(U, 'ok', 'ok', 'ok', F),
+    },
+    {
+      name: "the member's session (fresh)",
+      input: async () => ({
+        sessionId: (await sessionToken(server.db, people.member.id)).sessionId,
+      }),
+      expect: row(U, NF, 'ok', NF, F),
+    },
   ],
 
   'rooms.create': [
@@ -369,6 +419,59 @@ const matrix: Record<string, Scenario[]> = {
       expect: row(U, NF, 'ok', NF, F),
     },
   ],
+
+  'admin.settings': [{ name: 'the sign-up mode', input: () => undefined, expect: ownerOnly }],
+  'admin.updateSettings': [
+    // Left open, so the sign-ups of the other rows still work.
+    { name: 'sign-up open', input: () => ({ signUp: 'open' }), expect: ownerOnly },
+  ],
+  'admin.createInvite': [
+    { name: 'an invite', input: () => ({ expiresInHours: 24, maxUses: 3 }), expect: ownerOnly },
+  ],
+  'admin.listInvites': [{ name: 'the invites', input: () => undefined, expect: ownerOnly }],
+  'admin.revokeInvite': [
+    {
+      name: 'an invite (fresh)',
+      input: async () => ({
+        inviteId: (await typed.owner.admin.createInvite.mutate({})).invite.id,
+      }),
+      expect: ownerOnly,
+    },
+    {
+      name: 'an invite that does not exist',
+      input: () => ({ inviteId: randomUUID() }),
+      expect: row(U, F, F, F, F, NF),
+    },
+  ],
+  'admin.users': [{ name: 'the people', input: () => ({}), expect: ownerOnly }],
+  'admin.deactivateUser': [
+    {
+      name: 'someone (fresh)',
+      input: async () => ({ userId: (await signUp(server, unique('gone_'))).id }),
+      expect: ownerOnly,
+    },
+    {
+      name: 'the owner themself',
+      input: () => ({ userId: people.owner.id }),
+      expect: row(U, F, F, F, F, BR),
+    },
+  ],
+  'admin.reactivateUser': [
+    {
+      name: 'someone deactivated (fresh)',
+      input: async () => {
+        const user = await signUp(server, unique('back_'));
+        await typed.owner.admin.deactivateUser.mutate({ userId: user.id });
+        return { userId: user.id };
+      },
+      expect: ownerOnly,
+    },
+    {
+      name: 'no one',
+      input: () => ({ userId: randomUUID() }),
+      expect: row(U, F, F, F, F, NF),
+    },
+  ],
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
@@ -394,16 +497,19 @@ async function call(path: string, scenario: Scenario, who: Who): Promise<string>
 describe('authorization matrix', () => {
   beforeAll(async () => {
     server = await startServer();
+    // The first account is the workspace owner.
+    const owner = await signUp(server, 'owner');
     const [outsider, member, admin] = await Promise.all([
       signUp(server, 'outsider'),
       signUp(server, 'member'),
       signUp(server, 'admin'),
     ]);
-    people = { outsider, member, admin };
+    people = { outsider, member, admin, owner };
     typed = {
       outsider: httpClient(server, outsider.token),
       member: httpClient(server, member.token),
       admin: httpClient(server, admin.token),
+      owner: httpClient(server, owner.token),
     };
     const bot = await typed.member.tokens.create.mutate({ name: 'member bot' });
     tokens = {
@@ -412,6 +518,7 @@ describe('authorization matrix', () => {
       member: member.token,
       admin: admin.token,
       bot: bot.secret,
+      owner: owner.token,
     };
     http = {} as typeof http;
     ws = {} as typeof ws;

@@ -47,6 +47,14 @@ export function applyActivityEvent(
     const typing = new Map([...state.typing].filter(([id]) => id !== event.userId));
     return { online, typing };
   }
+  if (event.type === 'user.updated') {
+    // A new display name: shown under it from now on if they are typing.
+    const current = state.typing.get(event.user.id);
+    if (!current) return state;
+    const typing = new Map(state.typing);
+    typing.set(event.user.id, { ...current, name: event.user.displayName });
+    return { ...state, typing };
+  }
   if (event.user.id === meId) return state;
   const typing = new Map(state.typing);
   if (event.typing) {

@@ -41,6 +41,14 @@ export function applyUserEvent(
         (r) => r.peer?.id === event.userId,
         (r) => (r.peer ? { ...r, peer: { ...r.peer, online: event.online } } : r),
       );
+    case 'user.updated':
+      // A DM is named after its other person.
+      return patchRooms(
+        list,
+        (r) => r.peer?.id === event.user.id,
+        (r) =>
+          r.peer ? { ...r, name: event.user.displayName, peer: { ...r.peer, ...event.user } } : r,
+      );
     default:
       return list;
   }
@@ -48,7 +56,7 @@ export function applyUserEvent(
 
 /** Whether the list must be fetched again after this event (rooms came or went, unread moved). */
 export function refetchAfter(event: UserEvent): boolean {
-  return event.type !== 'presence';
+  return event.type !== 'presence' && event.type !== 'user.updated';
 }
 
 /** I have read `roomId` up to `position`. */
