@@ -46,6 +46,14 @@ const LIMITED: Record<string, RateName | 'send' | 'exempt'> = {
   'live.typing': 'typing',
   'tokens.create': 'tokens',
   'tokens.revoke': 'tokens',
+  'auth.updateProfile': 'account',
+  'auth.changePassword': 'account',
+  'auth.revokeSession': 'account',
+  'admin.updateSettings': 'admin',
+  'admin.createInvite': 'admin',
+  'admin.revokeInvite': 'admin',
+  'admin.deactivateUser': 'admin',
+  'admin.reactivateUser': 'admin',
 };
 
 const fakeReq = (peer: string, forwarded?: string) =>
