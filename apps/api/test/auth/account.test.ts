@@ -71,7 +71,13 @@ describe('account', () => {
     const ben = await signUp(server.url, 'ben_name');
     const room = await ana.client.rooms.create.mutate({ name: 'names', visibility: 'private' });
     await ana.client.rooms.invite.mutate({ roomId: room.id, username: ben.user.username });
-    await ana.client.rooms.openDirect.mutate({ username: ben.user.username });
+    const direct = await ana.client.rooms.openDirect.mutate({ username: ben.user.username });
+    // (An empty DM is only the opener's until its first message.)
+    await ana.client.messages.send.mutate({
+      roomId: direct.id,
+      body: 'psst',
+      clientId: clientId(),
+    });
     await ana.client.messages.send.mutate({ roomId: room.id, body: 'hi', clientId: clientId() });
 
     const activity: ActivityEvent[] = [];
