@@ -1,6 +1,7 @@
 import type { UserRef } from '@parley/api-contract';
 import { useState } from 'react';
 import { AccountBar } from '../features/auth/AccountBar';
+import { COMPOSER_ID } from '../features/messages/Composer';
 import { outbox } from '../features/messages/outbox';
 import { useOutboxSender } from '../features/messages/useSendMessage';
 import { RoomView } from '../features/room/RoomView';
@@ -21,21 +22,35 @@ export function ChatShell({ me }: { me: UserRef }) {
   usePageTitle(rooms, roomId);
 
   return (
-    <div className={`shell ${roomId ? 'has-room' : 'no-room'}`}>
+    // The whole app is the page's main content: on a phone the room list alone is the screen.
+    <main className={`shell ${roomId ? 'has-room' : 'no-room'}`}>
+      {room && (
+        <a
+          className="skip-link"
+          href={`#${COMPOSER_ID}`}
+          onClick={(e) => {
+            e.preventDefault(); // the hash is the route
+            document.getElementById(COMPOSER_ID)?.focus();
+          }}
+        >
+          Skip to composer
+        </a>
+      )}
       <ConnectionBanner />
       <Sidebar
         onDialog={setDialog}
         footer={<AccountBar me={me} onSignOut={() => outbox.forget(me.id)} />}
+        brandIsTitle={!room}
       />
-      <main className="main">
+      <div className="main">
         {room ? (
           <RoomView key={room.id} room={room} me={me} />
         ) : (
           <Welcome hasRooms={Boolean(rooms?.length)} onDialog={setDialog} />
         )}
-      </main>
+      </div>
       {dialog && <RoomDialog kind={dialog} onClose={() => setDialog(null)} />}
-    </div>
+    </main>
   );
 }
 

@@ -1,5 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 
+const FOCUSABLE = 'input:not([type="hidden"]), select, textarea, button, a[href]';
+
 /** A native modal <dialog>: focus trapping, Escape and the backdrop come from the browser. */
 export function Modal({
   title,
@@ -14,8 +16,15 @@ export function Modal({
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
+    // Like a native app: the first field takes the focus (not ×), and on close the focus goes
+    // back to whatever opened the dialog.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    dialog?.querySelector<HTMLElement>(`.modal-content :is(${FOCUSABLE})`)?.focus();
+    return () => {
+      dialog?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
@@ -44,7 +53,7 @@ export function Modal({
             ×
           </button>
         </header>
-        {children}
+        <div className="modal-content">{children}</div>
       </div>
     </dialog>
   );

@@ -4,6 +4,9 @@ import { SendIcon } from '../../ui/icons';
 import { plainPreview } from '../../ui/markdown';
 import type { DisplayMessage } from './rows';
 
+/** The composer's textarea, for the "Skip to composer" link. */
+export const COMPOSER_ID = 'composer';
+
 export function Composer({
   roomName,
   replyTo,
@@ -51,6 +54,26 @@ export function Composer({
   useEffect(() => {
     if (replyTo) ref.current?.focus();
   }, [replyTo]);
+
+  // Opening a room puts me in its composer, as in a native app; not on touch screens, where
+  // that would pop the keyboard up over the conversation.
+  useEffect(() => {
+    if (!matchMedia('(pointer: coarse)').matches) ref.current?.focus();
+  }, []);
+
+  // A printable key pressed with nothing focused goes to the composer (focused during keydown,
+  // the key's character lands in it).
+  useEffect(() => {
+    const onKeyDown = (e: globalThis.KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.key.length !== 1) return;
+      const active = document.activeElement;
+      if (active && active !== document.body && active !== document.documentElement) return;
+      if (document.querySelector('dialog[open]')) return;
+      ref.current?.focus();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   // Grow with the text, up to a limit.
   useLayoutEffect(() => {
@@ -125,6 +148,7 @@ export function Composer({
       >
         <textarea
           ref={ref}
+          id={COMPOSER_ID}
           aria-label="Message"
           placeholder={`Message ${roomName}`}
           rows={1}

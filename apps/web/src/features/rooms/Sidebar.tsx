@@ -10,9 +10,12 @@ import { useRoomList } from './roomList';
 export function Sidebar({
   onDialog,
   footer,
+  brandIsTitle,
 }: {
   onDialog: (kind: RoomDialogKind) => void;
   footer: ReactNode;
+  /** No room is open: "Parley" is the page's heading (otherwise the room's name is). */
+  brandIsTitle: boolean;
 }) {
   const rooms = useRoomList();
   const activeId = useRoomRoute();
@@ -21,12 +24,19 @@ export function Sidebar({
   const directs = rooms.data?.filter((r) => r.kind === 'direct') ?? [];
 
   return (
-    <aside className="sidebar" aria-label="Conversations">
+    <div className="sidebar">
       <div className="sidebar-head">
-        <div className="brand">
-          <span className="logo" aria-hidden="true" />
-          Parley
-        </div>
+        {brandIsTitle ? (
+          <h1 className="brand">
+            <span className="logo" aria-hidden="true" />
+            Parley
+          </h1>
+        ) : (
+          <div className="brand">
+            <span className="logo" aria-hidden="true" />
+            Parley
+          </div>
+        )}
         <button
           type="button"
           className="icon-btn"
@@ -37,7 +47,7 @@ export function Sidebar({
           <PlusIcon />
         </button>
       </div>
-      <nav className="room-nav">
+      <nav className="room-nav" aria-label="Conversations">
         <div className="nav-section">
           <div className="nav-title">
             <span>Rooms</span>
@@ -73,22 +83,27 @@ export function Sidebar({
         </div>
       </nav>
       {footer}
-    </aside>
+    </div>
   );
 }
 
+/**
+ * A room in the list. Its accessible name starts with what it shows (name, last message, unread
+ * count: WCAG 2.5.3, label in name) and ends with what only a screen reader needs said.
+ */
 function RoomLink({ room, active }: { room: RoomSummary; active: boolean }) {
   const unread = active ? 0 : room.unread;
-  const label = `${room.name}${room.peer ? (room.peer.online ? ', online' : ', offline') : ''}${
-    unread > 0 ? `, ${unread} unread` : ''
-  }`;
+  const preview = room.lastMessage
+    ? room.lastMessage.body
+      ? plainPreview(room.lastMessage.body, 60)
+      : 'Message deleted'
+    : null;
   return (
     <li>
       <a
         href={roomHref(room.id)}
         className={`room-link ${active ? 'active' : ''} ${unread > 0 ? 'unread' : ''}`}
         aria-current={active ? 'page' : undefined}
-        aria-label={label}
       >
         {room.kind === 'direct' && room.peer ? (
           <span className="dm-avatar">
@@ -101,18 +116,19 @@ function RoomLink({ room, active }: { room: RoomSummary; active: boolean }) {
           </span>
         )}
         <span className="room-text">
-          <span className="room-name">{room.name}</span>
-          {room.lastMessage && (
-            <span className="room-preview">
-              {room.lastMessage.body ? plainPreview(room.lastMessage.body, 60) : 'Message deleted'}
-            </span>
-          )}
+          <span className="room-name">
+            {room.name}
+            {preview && <span className="sr-only">:</span>}
+          </span>
+          {preview && <span className="room-preview">{preview}</span>}
         </span>
         {unread > 0 && (
-          <span className="badge" aria-hidden="true">
+          <span className="badge">
             {unread > 99 ? '99+' : unread}
+            <span className="sr-only"> unread</span>
           </span>
         )}
+        {room.peer && <span className="sr-only">, {room.peer.online ? 'online' : 'offline'}</span>}
       </a>
     </li>
   );

@@ -116,8 +116,8 @@ function BrowseDialog({ onClose }: { onClose: () => void }) {
                 type="button"
                 className="btn"
                 onClick={() => {
-                  openRoom(room.id);
                   onClose();
+                  openRoom(room.id);
                 }}
               >
                 Open

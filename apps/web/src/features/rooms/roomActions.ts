@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { flushSync } from 'react-dom';
 import { openRoom } from '../../lib/route';
 import { useTRPC } from '../../lib/trpc';
 import { useRefreshRoomList } from './roomList';
@@ -9,13 +10,16 @@ interface Callbacks {
   onError: (error: unknown) => void;
 }
 
-/** After a room is created, joined or opened: refresh the sidebar, go there, then `onDone`. */
+/**
+ * After a room is created, joined or opened: refresh the sidebar, `onDone` (the dialog closes,
+ * now, so the focus it hands back is taken again by the room's composer), then go there.
+ */
 function useGoToRoom(onDone: () => void) {
   const refresh = useRefreshRoomList();
   return async (roomId: string) => {
     await refresh();
+    flushSync(onDone);
     openRoom(roomId);
-    onDone();
   };
 }
 
