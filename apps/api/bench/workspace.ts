@@ -47,6 +47,8 @@ const ROOMS = 20;
 const SENDERS = 5;
 const TYPING_EVERY_MS = 2_000;
 const PAGE_SIZE = 50;
+/** Messages per second the senders send (low: the web-like clients' refetches are costly). */
+const RATE = 2;
 
 interface Counters {
   httpRequests: number;
@@ -239,8 +241,8 @@ async function runOne(
     Object.assign(counters, { httpRequests: 0, listRefetches: 0, markReads: 0 });
 
     // The same traffic whatever the number online: users 0–4, in #general and a room of theirs.
-    const messages = options.quick ? 10 : 20;
-    const rate = 2;
+    const messages = options.quick ? 8 : 20;
+    const rate = RATE;
     const sends: Promise<void>[] = [];
     for (let m = 0; m < messages; m++) {
       const sender = clients[m % SENDERS];
@@ -271,7 +273,7 @@ export async function runWorkspace(
   const users = Math.max(...options.online);
   const results: WorkspaceResult[] = [];
   log(
-    `${users} members, ${ROOMS} rooms (#general has everyone), a third viewing #general; users 0–4 send 2 msg/s\n`,
+    `${users} members, ${ROOMS} rooms (#general has everyone), a third viewing #general; users 0–4 send ${RATE} msg/s\n`,
   );
   log(
     'online │ messages │ statements/msg │ HTTP requests/msg │ rooms.list refetches/msg │ markRead/msg',
