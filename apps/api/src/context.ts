@@ -7,6 +7,7 @@ import { readCookie, SESSION_COOKIE } from './auth/cookies.js';
 import { type Caller, resolveToken } from './auth/service.js';
 import type { AppDeps } from './deps.js';
 import { clientAddress } from './http/client-address.js';
+import { tagUser } from './http/request-log.js';
 import { CLOSE_TOO_MANY_SOCKETS, type SocketState, SocketsPerUser } from './limits/sockets.js';
 import { CLOSE_REVOKED } from './live/sockets.js';
 
@@ -46,6 +47,7 @@ export function createContextFactory(deps: AppDeps) {
           message: 'Your session has ended or the token is invalid. Sign in again.',
         });
       }
+      tagUser(socket, caller);
       if (caller && socket.readyState === WebSocket.OPEN) {
         try {
           socketsPerUser.admit(caller.user.id, socket);
@@ -68,6 +70,7 @@ export function createContextFactory(deps: AppDeps) {
     const res = opts.res as ServerResponse;
     const token = bearer(req) ?? readCookie(req, SESSION_COOKIE);
     const caller = token ? await resolveToken(deps.db, deps.config.secret, token) : null;
+    tagUser(req, caller);
     return { deps, caller, ip, http: { req, res }, socket: null };
   };
 }

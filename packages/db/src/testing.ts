@@ -17,11 +17,16 @@ export async function createTestDb(options: Pick<DbOptions, 'onQuery'> = {}): Pr
   const empty = await createEmptyPostgresDb(serverUrl);
   const handle = createDb({ ...options, url: empty.url, max: 20 });
   await migrate(handle);
+  // Closing twice (a test that takes the database away, then its cleanup) closes once.
+  let closing: Promise<void> | undefined;
   return {
     ...handle,
-    close: async () => {
-      await handle.close();
-      await empty.drop();
+    close: () => {
+      closing ??= (async () => {
+        await handle.close();
+        await empty.drop();
+      })();
+      return closing;
     },
   };
 }

@@ -2,14 +2,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { WebSocketServer } from 'ws';
-import { createContextFactory } from '../context.js';
+import { WebSocket, WebSocketServer } from 'ws';
+import { type Context, createContextFactory } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { guardSends } from '../limits/sockets.js';
 import { fanoutEncoder } from '../live/encoder.js';
 import { appRouter } from '../router.js';
 import { csrfRefusal, isAllowedOrigin, sendRefusal } from './csrf.js';
-import { requestIdOf } from './request-ids.js';
+import { requestIdFor, requestIdOf, tieToRequest } from './request-ids.js';
+import { logRequest, logSocket } from './request-log.js';
 import { staticFiles } from './static.js';
 
 export interface HttpServer {
@@ -25,19 +26,32 @@ function refuse(socket: Duplex, status: string): void {
 
 export function createHttpServer(deps: AppDeps): HttpServer {
   const { config, log } = deps;
-  const createContext = createContextFactory(deps);
+  const makeContext = createContextFactory(deps);
+  // A context that fails (its database gone) fails the call with no context: remember which
+  // request it was, so that the error still gets the request's id (see onError).
+  const createContext: typeof makeContext = (opts) =>
+    makeContext(opts).catch((err: unknown) => {
+      if (typeof err === 'object' && err !== null)
+        tieToRequest(err, opts.res instanceof WebSocket ? opts.res : opts.req);
+      throw err;
+    });
   const onError = ({
     error,
     path,
+    ctx,
   }: {
     error: { code: string; message: string };
     path?: string;
+    ctx?: Context;
   }) => {
     deps.metrics.procedureFailed(path, error.code);
+    // The request's (or connection's) id, also on its request log line and shown to the client.
+    const carrier = ctx?.http?.req ?? ctx?.socket?.ws ?? (error as { cause?: object }).cause;
+    if (carrier) tieToRequest(error, carrier);
+    const requestId = requestIdOf(error);
     if (error.code === 'INTERNAL_SERVER_ERROR') {
-      // The same id the client was shown (see the error formatter in trpc.ts).
-      log.error({ err: error, path, requestId: requestIdOf(error) }, 'procedure failed');
-    } else log.debug({ code: error.code, path }, 'procedure refused');
+      log.error({ err: error, path, requestId }, 'procedure failed');
+    } else log.debug({ code: error.code, path, requestId }, 'procedure refused');
   };
 
   const trpc = createHTTPHandler({
@@ -50,10 +64,13 @@ export function createHttpServer(deps: AppDeps): HttpServer {
     onError,
   });
   const web = config.webDist
-    ? staticFiles(config.webDist, (err) => log.warn({ err }, 'static file read failed'))
+    ? staticFiles(config.webDist, (err, req) =>
+        log.warn({ err, requestId: requestIdFor(req) }, 'static file read failed'),
+      )
     : null;
 
   const server = createServer((req, res) => {
+    const requestId = logRequest(req, res, log, config.trustProxy);
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {
       const refusal = csrfRefusal(req, config.allowedOrigins);
@@ -63,7 +80,7 @@ export function createHttpServer(deps: AppDeps): HttpServer {
       // /healthz, /readyz (health.ts)
     } else if (web) {
       web(req, res).catch((err: unknown) => {
-        log.error({ err }, 'static file failed');
+        log.error({ err, requestId }, 'static file failed');
         if (!res.headersSent) res.writeHead(500).end();
       });
     } else {
@@ -78,6 +95,7 @@ export function createHttpServer(deps: AppDeps): HttpServer {
   });
   // Before tRPC's own connection handler, so that every frame it sends goes through the guard:
   // a client that does not read its socket costs the server at most maxBufferedBytes.
+  wss.on('connection', (ws, req) => logSocket(ws, req, log));
   wss.on('connection', (ws) =>
     guardSends(ws, config.maxBufferedBytes, () =>
       log.warn({ buffered: ws.bufferedAmount }, 'closing a slow websocket consumer'),

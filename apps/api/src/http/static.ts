@@ -93,7 +93,10 @@ async function openFile(file: string): Promise<Opened | null> {
  *   revalidated on every use (`no-cache`), so a deploy is picked up at once.
  * - Dotfiles are not served.
  */
-export function staticFiles(root: string, onError: (err: unknown) => void = () => {}) {
+export function staticFiles(
+  root: string,
+  onError: (err: unknown, req: IncomingMessage) => void = () => {},
+) {
   const base = path.resolve(root);
   // ETag per file, valid while its size and mtime stay the same.
   const etags = new Map<string, { size: number; mtimeMs: number; etag: string }>();
@@ -197,7 +200,7 @@ export function staticFiles(root: string, onError: (err: unknown) => void = () =
     const stream = handle.createReadStream({ start: 0 });
     stream.on('error', (err) => {
       // Headers are out: all that is left is to cut the response short.
-      onError(err);
+      onError(err, req);
       res.destroy(err);
     });
     res.on('close', () => stream.destroy());
