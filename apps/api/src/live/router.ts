@@ -19,43 +19,58 @@ export const liveRouter = router({
    * everything after that position from the database, then continues live, with no gap and
    * no duplicate (live/room-feed.ts).
    */
-  roomEvents: authedProcedure.input(liveInputs.roomEvents).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
-    const { db, bus } = ctx.deps;
-    const userId = ctx.caller.user.id;
-    const access = unwrap(await requireMember(db, input.roomId, userId));
-    const stream = new EventStream<RoomEvent>(signal, MAX_QUEUED);
-    stream.onClose(bus.subscribe('room', input.roomId, stream.push));
-    // Replay goes at the reader's pace: a page is read, and each event sent, only once the
-    // socket has drained to half its cap, so a slow reader never makes the server hold a room.
-    const socket = ctx.socket?.ws;
-    const lowWater = ctx.deps.config.maxBufferedBytes / 2;
-    const writable = async () => {
-      if (socket) await whenWritable(socket, lowWater);
-    };
-    stream.onClose(
-      bus.subscribe('user', userId, (event) => {
-        if (event.type === 'room.removed' && event.roomId === input.roomId) stream.close();
-      }),
-    );
-    try {
+  roomEvents: authedProcedure
+    .input(liveInputs.roomEvents)
+    .subscription(async ({ ctx, input, signal }) => {
+      // Set up before returning: tRPC says `started` once this resolves, so a client that waits
+      // for it and then sends sees its message (a generator's body would only run after it).
+      const { db, bus } = ctx.deps;
+      const userId = ctx.caller.user.id;
+      const access = unwrap(await requireMember(db, input.roomId, userId));
+      const stream = new EventStream<RoomEvent>(signal, MAX_QUEUED);
+      stream.onClose(bus.subscribe('room', input.roomId, stream.push));
+      stream.onClose(
+        bus.subscribe('user', userId, (event) => {
+          if (event.type === 'room.removed' && event.roomId === input.roomId) stream.close();
+        }),
+      );
+      const socket = ctx.socket?.ws;
+      if (socket) {
+        // A socket that closes before tRPC starts iterating never aborts the signal.
+        const onSocketClose = () => stream.close();
+        socket.once('close', onSocketClose);
+        stream.onClose(() => socket.off('close', onSocketClose));
+      }
+      // Replay goes at the reader's pace: a page is read, and each event sent, only once the
+      // socket has drained to half its cap, so a slow reader never makes the server hold a room.
+      const lowWater = ctx.deps.config.maxBufferedBytes / 2;
+      const writable = async () => {
+        if (socket) await whenWritable(socket, lowWater);
+      };
       // No resume point: start from now. Read after subscribing, so nothing is lost.
       const resume = input.lastEventId != null;
-      const feed = roomFeed({
-        live: stream,
-        read: (after, limit) => eventsAfter(db, access.room.id, after, limit),
-        after: resume ? Number(input.lastEventId) : await lastPosition(db, access.room.id),
-        replay: resume,
-        writable,
-      });
-      for await (const event of feed) yield tracked(String(event.position), event);
-    } finally {
-      stream.close();
-    }
-  }),
+      let after: number;
+      try {
+        after = resume ? Number(input.lastEventId) : await lastPosition(db, access.room.id);
+      } catch (error) {
+        stream.close();
+        throw error;
+      }
+      return (async function* () {
+        try {
+          const feed = roomFeed({
+            live: stream,
+            read: (from, limit) => eventsAfter(db, access.room.id, from, limit),
+            after,
+            replay: resume,
+            writable,
+          });
+          for await (const event of feed) yield tracked(String(event.position), event);
+        } finally {
+          stream.close();
+        }
+      })();
+    }),
 
   /** "I am typing" in a room; the signal lapses after ~5 s without another. */
   typing: authedProcedure.input(liveInputs.typing).mutation(async ({ ctx, input }) => {

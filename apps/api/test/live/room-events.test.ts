@@ -28,6 +28,35 @@ afterAll(async () => {
 const sharedRoom = (name: string) => shareRoom(ana, ben, name);
 
 describe('live room events', () => {
+  it('are live once started: a message sent the moment the subscription starts arrives', async () => {
+    // tRPC reports `started` when the resolver returns; the subscription must already be on
+    // the bus and its starting position read by then, or a send that follows at once commits
+    // before that read and its event is skipped as already seen.
+    const room = await sharedRoom('live once started');
+    for (let i = 0; i < 30; i++) {
+      const received: string[] = [];
+      const sub = ben.client.live.roomEvents.subscribe(
+        { roomId: room.id },
+        {
+          onStarted: () => {
+            void ben.client.messages.send.mutate({
+              roomId: room.id,
+              body: `right away ${i}`,
+              clientId: clientId(),
+            });
+          },
+          onData: ({ data }) => received.push(data.message.body),
+        },
+      );
+      try {
+        await waitFor(() => received.length > 0, `message ${i}`, 5_000);
+        expect(received).toEqual([`right away ${i}`]);
+      } finally {
+        sub.unsubscribe();
+      }
+    }
+  });
+
   it('deliver a message to the other member and to the sender exactly once, and history has it', async () => {
     const room = await sharedRoom('two clients');
     const forBen = collect(ben, room.id);
