@@ -53,6 +53,61 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n}`));
 }
 
+/** Visible controls under 44 × 44 px (a radio button counts by its label; links in text aside). */
+function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const small: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>(
+      'a[href], button, input, textarea, select',
+    )) {
+      if (el.closest('.body')) continue; // inline links in a message: exempt (WCAG 2.5.8)
+      const target = el.matches('[type="radio"], [type="checkbox"]') ? el.closest('label') : el;
+      const r = (target ?? el).getBoundingClientRect();
+      const onScreen =
+        r.width > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+      if (!onScreen || getComputedStyle(el).visibility === 'hidden') continue;
+      if (r.width < 44 || r.height < 44) {
+        const name = el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '';
+        small.push(
+          `${el.tagName.toLowerCase()} "${name.slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+        );
+      }
+    }
+    return small;
+  });
+}
+
+/** Text in the conversation that a shown message toolbar covers. */
+function coveredByActions(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const covered: string[] = [];
+    const bars = [...document.querySelectorAll('.msg-actions')].filter(
+      (bar) => getComputedStyle(bar).display !== 'none',
+    );
+    const log = document.querySelector('[role="log"]');
+    if (!log) return ['no conversation'];
+    const walker = document.createTreeWalker(log, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent?.trim() || node.parentElement?.closest('.msg-actions, .sr-only'))
+        continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const text of range.getClientRects()) {
+        for (const bar of bars) {
+          const b = bar.getBoundingClientRect();
+          const apart =
+            text.right <= b.left ||
+            text.left >= b.right ||
+            text.bottom <= b.top ||
+            text.top >= b.bottom;
+          if (!apart) covered.push(node.textContent.trim().slice(0, 30));
+        }
+      }
+    }
+    return covered;
+  });
+}
+
 describe.skipIf(skip !== null)('accessibility in Chromium', () => {
   let web: Awaited<ReturnType<typeof buildWeb>>;
   let server: TestServer;
@@ -89,6 +144,18 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
         clientId: `seed-${n++}`,
       });
     }
+    // A long line, then a short one grouped under it: a toolbar over the second must not
+    // cover the end of the first.
+    await others.finn?.messages.send.mutate({
+      roomId: launch.id,
+      body: 'A long line that runs to the right edge of the conversation. '.repeat(6),
+      clientId: `seed-${n++}`,
+    });
+    await others.finn?.messages.send.mutate({
+      roomId: launch.id,
+      body: 'Grouped under it.',
+      clientId: `seed-${n++}`,
+    });
     const first = await others.ana?.messages.send.mutate({
       roomId: launch.id,
       body: 'A question worth a reply?',
@@ -285,6 +352,57 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
     await page.keyboard.press('Enter');
     expect(await focused(page)).toBe('Message');
     expect(page.url()).toContain(`#/room/${launchId}`);
+    await ctx.close();
+  });
+
+  it('below 720 px every control is at least 44 × 44 px, and message actions cover no text', async () => {
+    const { ctx, page } = await signedInPage('light', { width: 375, height: 812 });
+    await page.goto(server.url);
+    await page.getByRole('link', { name: /launch-week/ }).waitFor(WAIT);
+    expect(await smallTargets(page), 'room list').toEqual([]);
+    for (const [opener, title] of [
+      ['Create a room', 'Create a room'],
+      ['Browse', 'Browse public rooms'],
+      ['New', 'New direct message'],
+    ]) {
+      await page.getByRole('button', { name: opener, exact: true }).first().click();
+      await page.getByRole('dialog', { name: title }).waitFor(WAIT);
+      expect(await smallTargets(page), title).toEqual([]);
+      await page.keyboard.press('Escape');
+    }
+
+    await page.goto(`${server.url}/#/room/${launchId}`);
+    await page.getByRole('log').getByText('An answer.').waitFor(WAIT);
+    expect(await smallTargets(page), 'room').toEqual([]);
+    // A tap on a message shows its actions, under it.
+    const question = page
+      .getByRole('log')
+      .locator('article.msg', { hasText: 'worth a reply' })
+      .first();
+    await question.locator('.body').click();
+    await question.getByRole('button', { name: 'Reply' }).waitFor(WAIT);
+    expect(await smallTargets(page), 'message actions').toEqual([]);
+    expect(await coveredByActions(page)).toEqual([]);
+    await page
+      .locator('.room-header')
+      .getByRole('button', { name: /members/ })
+      .click();
+    await page.locator('.members-panel').getByText('@finn').waitFor(WAIT);
+    expect(await smallTargets(page), 'member list').toEqual([]);
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.getByRole('dialog', { name: /Invite to/ }).waitFor(WAIT);
+    expect(await smallTargets(page), 'invite').toEqual([]);
+    await ctx.close();
+  });
+
+  it('on a wide screen too, a message’s actions cover no text', async () => {
+    const { ctx, page } = await signedInPage('dark');
+    await page.goto(`${server.url}/#/room/${launchId}`);
+    await page.getByRole('log').getByText('An answer.').waitFor(WAIT);
+    for (const text of ['Grouped under it.', 'worth a reply', 'An answer.', 'Hello from ben']) {
+      await page.getByRole('log').locator('article.msg', { hasText: text }).first().hover();
+      expect(await coveredByActions(page), text).toEqual([]);
+    }
     await ctx.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { RoomSummary } from '@parley/api-contract';
 import { useEffect } from 'react';
+import { roomLabel } from '../features/rooms/labels';
 
 /** "(3) #general · Parley": the unread total of the rooms I am not looking at, and where I am. */
 export function pageTitle(
@@ -8,7 +9,7 @@ export function pageTitle(
 ): string {
   const open = rooms?.find((r) => r.id === openId);
   const unread = rooms?.reduce((n, r) => n + (r.id === openId ? 0 : r.unread), 0) ?? 0;
-  const base = open ? `${open.kind === 'direct' ? '' : '#'}${open.name} · Parley` : 'Parley';
+  const base = open ? `${roomLabel(open)} · Parley` : 'Parley';
   return unread > 0 ? `(${unread}) ${base}` : base;
 }
 

@@ -24,6 +24,7 @@ describe('pageTitle', () => {
   });
   it('is plain when nothing is unread or the list has not arrived', () => {
     expect(pageTitle([room('general', 'public', 0)], 'general')).toBe('#general · Parley');
+    expect(pageTitle([room('plans', 'private', 0)], 'plans')).toBe('plans · Parley');
     expect(pageTitle(undefined, 'general')).toBe('Parley');
   });
 });

@@ -61,13 +61,13 @@ export function Composer({
     if (!matchMedia('(pointer: coarse)').matches) ref.current?.focus();
   }, []);
 
-  // A printable key pressed with nothing focused goes to the composer (focused during keydown,
-  // the key's character lands in it).
+  // A printable key pressed with nothing focused (or only a message, tapped or clicked) goes to
+  // the composer: focused during keydown, the key's character lands in it.
   useEffect(() => {
     const onKeyDown = (e: globalThis.KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.key.length !== 1) return;
       const active = document.activeElement;
-      if (active && active !== document.body && active !== document.documentElement) return;
+      if (active?.matches('input, textarea, select, button, a[href], [contenteditable]')) return;
       if (document.querySelector('dialog[open]')) return;
       ref.current?.focus();
     };

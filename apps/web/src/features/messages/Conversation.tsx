@@ -16,6 +16,7 @@ export function Conversation({
   messages: { history, messages, pending, apply },
   roomId,
   roomName,
+  beginning,
   me,
   canModerate,
   onNotice,
@@ -24,8 +25,10 @@ export function Conversation({
 }: {
   messages: RoomMessages;
   roomId: string;
-  /** As people see it: "#general", or the other person's name. */
+  /** As people see it: "#general", a private room's name, or the other person's name. */
   roomName: string;
+  /** The line atop the complete history. */
+  beginning: string;
   me: UserRef;
   canModerate: boolean;
   onNotice: (text: string) => void;
@@ -102,6 +105,7 @@ export function Conversation({
         <MessageList
           rows={rows}
           roomName={roomName}
+          beginning={beginning}
           meId={me.id}
           canModerate={canModerate}
           historyFailed={history.isError}

@@ -9,6 +9,7 @@ const LOAD_OLDER_AT = 400;
 export function MessageList({
   rows,
   roomName,
+  beginning,
   meId,
   canModerate,
   historyFailed = false,
@@ -20,6 +21,8 @@ export function MessageList({
 }: {
   rows: Row[];
   roomName: string;
+  /** The line atop the complete history ("This is the beginning of #general."). */
+  beginning: string;
   meId: string;
   canModerate: boolean;
   /** The history could not be loaded: only my unsent messages are here, not the start. */
@@ -213,7 +216,7 @@ export function MessageList({
                         {loadingOlder ? 'Loading earlier messages…' : ''}
                       </span>
                     ) : (
-                      <span className="muted small">This is the beginning of {roomName}.</span>
+                      <span className="muted small">{beginning}</span>
                     )}
                   </div>
                 )}

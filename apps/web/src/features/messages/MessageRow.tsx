@@ -1,5 +1,6 @@
 import { memo, useState } from 'react';
 import { Avatar } from '../../ui/Avatar';
+import { EditIcon, ReplyIcon, TrashIcon } from '../../ui/icons';
 import { Markdown, plainPreview } from '../../ui/markdown';
 import type { DisplayMessage } from './rows';
 
@@ -38,6 +39,8 @@ export const MessageRow = memo(function MessageRow({
       data-message-id={m.id ?? undefined}
       data-client-id={m.clientId}
       aria-label={`${m.author.displayName} at ${time(m.createdAt)}`}
+      // Tapping a message focuses it, which shows its actions (there is no hover on touch).
+      tabIndex={-1}
     >
       <div className="msg-gutter">
         {grouped ? (
@@ -93,34 +96,52 @@ export const MessageRow = memo(function MessageRow({
       </div>
       {sent && !deleted && (
         <div className="msg-actions">
-          <button type="button" onClick={() => actions.onReply(m)} aria-label="Reply">
-            Reply
-          </button>
-          {mine && (
-            <button type="button" onClick={() => actions.onEdit(m)} aria-label="Edit">
-              Edit
+          {confirming ? (
+            <button
+              type="button"
+              className="danger"
+              onClick={() => {
+                setConfirming(false);
+                actions.onDelete(m);
+              }}
+              onBlur={() => setConfirming(false)}
+              // biome-ignore lint/a11y/noAutofocus: the confirmation takes the focus it replaces
+              autoFocus
+            >
+              Confirm delete
             </button>
-          )}
-          {(mine || canModerate) &&
-            (confirming ? (
+          ) : (
+            <>
               <button
                 type="button"
-                className="danger"
-                onClick={() => {
-                  setConfirming(false);
-                  actions.onDelete(m);
-                }}
-                onBlur={() => setConfirming(false)}
-                // biome-ignore lint/a11y/noAutofocus: the confirmation takes the focus it replaces
-                autoFocus
+                onClick={() => actions.onReply(m)}
+                aria-label="Reply"
+                title="Reply"
               >
-                Confirm delete
+                <ReplyIcon />
               </button>
-            ) : (
-              <button type="button" onClick={() => setConfirming(true)} aria-label="Delete">
-                Delete
-              </button>
-            ))}
+              {mine && (
+                <button
+                  type="button"
+                  onClick={() => actions.onEdit(m)}
+                  aria-label="Edit"
+                  title="Edit"
+                >
+                  <EditIcon />
+                </button>
+              )}
+              {(mine || canModerate) && (
+                <button
+                  type="button"
+                  onClick={() => setConfirming(true)}
+                  aria-label="Delete"
+                  title="Delete"
+                >
+                  <TrashIcon />
+                </button>
+              )}
+            </>
+          )}
         </div>
       )}
     </article>

@@ -11,6 +11,7 @@ export function InviteDialog({
   onClose,
 }: {
   roomId: string;
+  /** As people see it ("#general", or a private room's bare name). */
   roomName: string;
   onClose: () => void;
 }) {
@@ -18,7 +19,7 @@ export function InviteDialog({
   const [done, setDone] = useState<string>();
   const invite = useInvite(roomId, {
     onInvited: (username) => {
-      setDone(`@${username} can now see #${roomName}.`);
+      setDone(`@${username} can now see ${roomName}.`);
       setValues({ username: '' });
     },
     onError: (e) => setErrors({ username: friendlyError(e, 'Nobody has that username.') }),
@@ -35,7 +36,7 @@ export function InviteDialog({
     else setErrors(checked.errors);
   };
   return (
-    <Modal title={`Invite to #${roomName}`} onClose={onClose}>
+    <Modal title={`Invite to ${roomName}`} onClose={onClose}>
       <form onSubmit={submit} noValidate>
         <TextField
           label="Username to invite"

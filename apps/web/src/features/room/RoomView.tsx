@@ -4,6 +4,7 @@ import { errorMessage } from '../../lib/errors';
 import { Notice } from '../../ui/Notice';
 import { Conversation } from '../messages/Conversation';
 import { useRoomMessages } from '../messages/useRoomMessages';
+import { beginningOf, roomLabel } from '../rooms/labels';
 import { useRefreshRoomList } from '../rooms/roomList';
 import { InviteDialog } from './InviteDialog';
 import { MemberList } from './MemberList';
@@ -31,7 +32,7 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
   const [inviting, setInviting] = useState(false);
   const [showMembers, setShowMembers] = useState(false);
 
-  const title = room.kind === 'direct' ? room.name : `#${room.name}`;
+  const title = roomLabel(room);
   const peerOnline = room.peer ? (online?.has(room.peer.id) ?? room.peer.online) : false;
 
   return (
@@ -54,6 +55,7 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
         messages={messages}
         roomId={roomId}
         roomName={title}
+        beginning={beginningOf(room)}
         me={me}
         canModerate={room.role === 'admin'}
         onNotice={setNotice}
@@ -61,7 +63,7 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
         aboveComposer={<TypingIndicator names={[...typing.values()].map((t) => t.name)} />}
       />
       {inviting && (
-        <InviteDialog roomId={roomId} roomName={room.name} onClose={() => setInviting(false)} />
+        <InviteDialog roomId={roomId} roomName={title} onClose={() => setInviting(false)} />
       )}
     </section>
   );
