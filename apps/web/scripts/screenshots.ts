@@ -1,7 +1,7 @@
 /**
  * `pnpm screenshots`: builds the web app, starts a production-mode server on a fresh database,
  * seeds a demo (people, rooms, a conversation) and captures the main screens into
- * docs/screenshots/ (desktop light, desktop dark, mobile, sign-in).
+ * docs/screenshots/ (1280 px light and dark, 375 px light and dark, the room list at 375 px, sign-in).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -123,7 +123,14 @@ try {
 
   const shoot = async (
     name: string,
-    opts: { width: number; height: number; colorScheme: 'light' | 'dark'; signedIn: boolean },
+    opts: {
+      width: number;
+      height: number;
+      colorScheme: 'light' | 'dark';
+      signedIn: boolean;
+      /** Signed in: the room list (a phone's first screen) instead of #launch-week. */
+      roomList?: boolean;
+    },
   ) => {
     const ctx = await browser.newContext({
       viewport: { width: opts.width, height: opts.height },
@@ -134,6 +141,10 @@ try {
     if (!opts.signedIn) {
       await page.goto(server.url);
       await page.getByLabel('Username').waitFor();
+    } else if (opts.roomList) {
+      await signedIn(ctx, 'mira');
+      await page.goto(server.url);
+      await page.getByRole('link', { name: /launch-week/ }).waitFor();
     } else {
       await signedIn(ctx, 'mira');
       await page.goto(`${server.url}/#/room/${launch.id}`);
@@ -161,6 +172,14 @@ try {
   await shoot('desktop-light', { width: 1280, height: 800, colorScheme: 'light', signedIn: true });
   await shoot('desktop-dark', { width: 1280, height: 800, colorScheme: 'dark', signedIn: true });
   await shoot('mobile', { width: 375, height: 812, colorScheme: 'light', signedIn: true });
+  await shoot('mobile-dark', { width: 375, height: 812, colorScheme: 'dark', signedIn: true });
+  await shoot('mobile-rooms', {
+    width: 375,
+    height: 812,
+    colorScheme: 'light',
+    signedIn: true,
+    roomList: true,
+  });
   await shoot('sign-in', { width: 1280, height: 800, colorScheme: 'light', signedIn: false });
 } finally {
   await browser.close();
