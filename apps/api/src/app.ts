@@ -6,7 +6,7 @@ import type { WebSocketServer } from 'ws';
 import { type ConfigOverrides, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
 import { EventPublisher } from './events/publisher.js';
-import { Health } from './http/health.js';
+import { Health, NotReady } from './http/health.js';
 import { createRateLimits } from './http/rate-limits.js';
 import { createHttpServer } from './http/server.js';
 import type { Bus } from './live/bus.js';
@@ -19,6 +19,7 @@ import { SendQueue } from './messages/send-queue.js';
 import { Metrics } from './ops/metrics.js';
 import { type MetricsServer, startMetricsServer } from './ops/metrics-server.js';
 import { ReadMarks } from './rooms/read-marks.js';
+import { checkDataDir, StorageGuard } from './storage/space.js';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -51,11 +52,17 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     config.webDist = DEFAULT_WEB_DIST;
 
   const ownsDb = !options.db;
-  const handle =
-    options.db ??
-    createDb(
-      dbOptionsFromEnv({ DATABASE_URL: config.databaseUrl, PARLEY_DATA_DIR: config.dataDir }),
-    );
+  const dbOptions = dbOptionsFromEnv({
+    DATABASE_URL: config.databaseUrl,
+    PARLEY_DATA_DIR: config.dataDir,
+  });
+  // The embedded database's directory, when it is this server's own and on disk.
+  const dataDir =
+    ownsDb && !dbOptions.url && !dbOptions.dataDir.startsWith('memory://')
+      ? dbOptions.dataDir
+      : null;
+  if (dataDir) await checkDataDir(dataDir, config.limits.minFreeBytes);
+  const handle = options.db ?? createDb(dbOptions);
   if (ownsDb) {
     // The embedded database is this server's own: migrating it at start is always right. A
     // shared PostgreSQL is migrated deliberately unless the operator opts in.
@@ -69,6 +76,8 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     if (ahead) log.warn('the database has migrations newer than this build');
   }
 
+  const storage = new StorageGuard(dataDir, config.limits.minFreeBytes, log);
+  storage.start();
   const bus = options.bus ?? new MemoryBus();
   const onError = (err: unknown) => log.error({ err }, 'background task failed');
   const events = new EventPublisher(bus);
@@ -83,7 +92,8 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     typing,
     sockets: new SocketRegistry(bus),
     limits: createRateLimits(config),
-    readMarks: new ReadMarks(handle.db, onError),
+    readMarks: new ReadMarks(handle.db, onError, () => !storage.full),
+    storage,
     health: new Health(handle.db, log),
     sends: new SendQueue({ db: handle.db, events, typing, config }),
     metrics: new Metrics({
@@ -91,6 +101,11 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       pool: () => handle.poolStats(),
     }),
   };
+  if (dataDir) {
+    deps.health.addCheck('storage', async () => {
+      if (storage.full) throw new NotReady('storage full');
+    });
+  }
   const http = createHttpServer(deps);
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
@@ -134,6 +149,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       // Sends already accepted are written and published before the database closes.
       await deps.sends.drain();
       deps.typing.close();
+      storage.stop();
       await deps.readMarks.flush();
       deps.sockets.close();
       if (!options.bus) await bus.close();

@@ -148,7 +148,16 @@ export function loadConfig(
         'PARLEY_SECRET is required in production (at least 32 random characters, e.g. `openssl rand -base64 32`).',
       );
     }
-    secret = devSecret(env.PARLEY_DATA_DIR);
+    try {
+      secret = devSecret(env.PARLEY_DATA_DIR);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new ConfigError(
+        code === 'ENOSPC'
+          ? `The disk holding the data directory ${env.PARLEY_DATA_DIR} is full: the development secret cannot be written there. Free some space, or set PARLEY_SECRET.`
+          : `The data directory ${env.PARLEY_DATA_DIR} is read-only (${code ?? String(error)}): the development secret cannot be written there. Make it writable, or set PARLEY_DATA_DIR or PARLEY_SECRET.`,
+      );
+    }
   }
   const devOrigins =
     env.NODE_ENV === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173'];

@@ -37,7 +37,9 @@ export function createContextFactory(deps: AppDeps) {
       const socket = opts.res;
       const params = opts.info.connectionParams;
       const token = params?.token ?? bearer(req) ?? readCookie(req, SESSION_COOKIE);
-      const caller = token ? await resolveToken(deps.db, deps.config.secret, token) : null;
+      const caller = token
+        ? await resolveToken(deps.db, deps.config.secret, token, () => !deps.storage.full)
+        : null;
       // A socket that presents credentials that do not work is closed, not downgraded.
       if (token && !caller) {
         // Close with 4401 (after tRPC's error reply) so clients know not to retry blindly.
@@ -69,7 +71,9 @@ export function createContextFactory(deps: AppDeps) {
     }
     const res = opts.res as ServerResponse;
     const token = bearer(req) ?? readCookie(req, SESSION_COOKIE);
-    const caller = token ? await resolveToken(deps.db, deps.config.secret, token) : null;
+    const caller = token
+      ? await resolveToken(deps.db, deps.config.secret, token, () => !deps.storage.full)
+      : null;
     tagUser(req, caller);
     return { deps, caller, ip, http: { req, res }, socket: null };
   };

@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import type { SendQueue } from './messages/send-queue.js';
 import type { Metrics } from './ops/metrics.js';
 import type { ReadMarks } from './rooms/read-marks.js';
+import type { StorageGuard } from './storage/space.js';
 
 /** Everything a request may use, built once per server by createApp. */
 export interface AppDeps {
@@ -25,6 +26,8 @@ export interface AppDeps {
   sockets: SocketRegistry;
   limits: RateLimits;
   readMarks: ReadMarks;
+  /** Refuses writes while the embedded database's disk is (nearly) full. */
+  storage: StorageGuard;
   /** /healthz and /readyz, and the readiness checks behind them. */
   health: Health;
   /** Per-room group commit of new messages. */

@@ -1,6 +1,7 @@
 import { describeDbError, PendingMigrationsError } from '@parley/db';
 import { createApp } from './app.js';
 import { ConfigError } from './config.js';
+import { StorageError } from './storage/space.js';
 
 try {
   const app = await createApp();
@@ -18,7 +19,11 @@ try {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof PendingMigrationsError)
+  if (
+    error instanceof ConfigError ||
+    error instanceof PendingMigrationsError ||
+    error instanceof StorageError
+  )
     console.error(error.message);
   else if (error && typeof error === 'object' && ('code' in error || 'cause' in error)) {
     console.error(

@@ -4,6 +4,7 @@ import { ExplainedFailure } from './errors.js';
 import { overLimit } from './http/rate-limits.js';
 import { requestIdOf } from './http/request-ids.js';
 import type { RateName } from './limits/settings.js';
+import { isStorageFailure, STORAGE_FULL } from './storage/space.js';
 
 /** The issues of a failed input validation (a zod error), as `{ path, message }`. */
 function validationIssues(cause: unknown): Array<{ path: string; message: string }> | null {
@@ -28,10 +29,15 @@ const t = initTRPC.context<Context>().create({
       // Unexpected: the message may hold SQL, parameters or hashes. Clients get a sentence and
       // an id that finds the detail in the log (onError logs it under the same id).
       const requestId = requestIdOf(error);
-      const message =
+      const explained =
         error.cause instanceof ExplainedFailure
-          ? `${error.cause.message} (request ${requestId})`
-          : `Something went wrong on the server (request ${requestId}). Please try again.`;
+          ? error.cause.message
+          : isStorageFailure(error.cause)
+            ? STORAGE_FULL
+            : null;
+      const message = explained
+        ? `${explained} (request ${requestId})`
+        : `Something went wrong on the server (request ${requestId}). Please try again.`;
       return { ...shape, message, data: { ...data, requestId } };
     }
     if (error.message === 'Batch call exceeds maximum size') {
@@ -72,8 +78,10 @@ const observed = t.procedure.use(({ ctx, type, path, next }) =>
   ctx.deps.metrics.observeProcedure(type, path, next),
 );
 
-const bounded = observed.use(async ({ ctx, type, next }) => {
+const bounded = observed.use(async ({ ctx, type, path, next }) => {
   const { limits } = ctx.deps.config;
+  // Writes wait for room on the disk ("storage full"); typing signals touch no storage.
+  if (type === 'mutation' && path !== 'live.typing') await ctx.deps.storage.assertWritable();
   const socket = ctx.socket;
   if (type === 'subscription') {
     if (!socket) return next();

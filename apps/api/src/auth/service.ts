@@ -160,7 +160,13 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
 }
 
 /** Resolves a bearer, cookie or connectionParams token to a caller, or null. */
-export async function resolveToken(db: Db, secret: string, token: string): Promise<Caller | null> {
+export async function resolveToken(
+  db: Db,
+  secret: string,
+  token: string,
+  /** False while the storage is full: the token's lastUsedAt is not written then. */
+  canWrite: () => boolean = () => true,
+): Promise<Caller | null> {
   if (token.startsWith(BOT_TOKEN_PREFIX)) {
     const [row] = await db
       .select({ tokenId: apiTokens.id, ...userRefColumns, role: users.role })
@@ -176,16 +182,20 @@ export async function resolveToken(db: Db, secret: string, token: string): Promi
     if (!row) return null;
     const { tokenId, role, ...user } = row;
     // At most one write a minute per token: enough to see which tokens are in use.
-    void db
-      .update(apiTokens)
-      .set({ lastUsedAt: new Date() })
-      .where(
-        and(
-          eq(apiTokens.id, tokenId),
-          or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(Date.now() - 60_000))),
-        ),
-      )
-      .catch(() => {});
+    if (canWrite())
+      void db
+        .update(apiTokens)
+        .set({ lastUsedAt: new Date() })
+        .where(
+          and(
+            eq(apiTokens.id, tokenId),
+            or(
+              isNull(apiTokens.lastUsedAt),
+              lt(apiTokens.lastUsedAt, new Date(Date.now() - 60_000)),
+            ),
+          ),
+        )
+        .catch(() => {});
     return { user, role, tokenId };
   }
   const sessionId = await verifySessionToken(secret, token);

@@ -8,7 +8,8 @@ export type ReadinessCheck = () => Promise<void>;
 /** How long one check may take before it counts as failed (a stopped database hangs). */
 const CHECK_TIMEOUT_MS = 2_000;
 
-class NotReady extends Error {}
+/** A failed readiness check; its message is the short public reason /readyz shows. */
+export class NotReady extends Error {}
 
 function withTimeout(check: ReadinessCheck): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { guardSends } from '../limits/sockets.js';
 import { fanoutEncoder } from '../live/encoder.js';
 import { appRouter } from '../router.js';
+import { isStorageFailure } from '../storage/space.js';
 import { csrfRefusal, isAllowedOrigin, sendRefusal } from './csrf.js';
 import { requestIdFor, requestIdOf, tieToRequest } from './request-ids.js';
 import { logRequest, logSocket } from './request-log.js';
@@ -50,6 +51,7 @@ export function createHttpServer(deps: AppDeps): HttpServer {
     if (carrier) tieToRequest(error, carrier);
     const requestId = requestIdOf(error);
     if (error.code === 'INTERNAL_SERVER_ERROR') {
+      if (isStorageFailure((error as { cause?: unknown }).cause)) deps.storage.noteFailure();
       log.error({ err: error, path, requestId }, 'procedure failed');
     } else log.debug({ code: error.code, path, requestId }, 'procedure refused');
   };

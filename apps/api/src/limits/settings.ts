@@ -42,6 +42,7 @@ export const limitsEnvSchema = z.object({
   PARLEY_SIGNIN_FAILS_PER_ADDRESS_DAY: int(100),
   PARLEY_SIGNIN_FREE_FAILS_PER_USER: int(5),
   PARLEY_SIGNIN_MAX_DELAY_S: int(60),
+  PARLEY_MIN_FREE_BYTES: int(64 * 1024 * 1024),
 });
 
 export type LimitsEnv = z.infer<typeof limitsEnvSchema>;
@@ -63,6 +64,8 @@ export function limitsFromEnv(env: LimitsEnv) {
     /** Queries and mutations running at once on one socket. */
     maxInFlightPerSocket: env.PARLEY_WS_MAX_IN_FLIGHT,
     maxSocketsPerUser: env.PARLEY_WS_MAX_SOCKETS_PER_USER,
+    /** Embedded database: writes are refused while less than this is free on its disk. */
+    minFreeBytes: env.PARLEY_MIN_FREE_BYTES,
     rates: {
       edits: env.PARLEY_RATE_EDITS,
       rooms: env.PARLEY_RATE_ROOMS,

@@ -23,6 +23,8 @@ export class ReadMarks {
   constructor(
     private readonly db: Db,
     private readonly onError: (error: unknown) => void,
+    /** False while the storage is full: pending marks wait (and are dropped at shutdown). */
+    private readonly canWrite: () => boolean = () => true,
     private readonly windowMs = 1000,
   ) {}
 
@@ -56,6 +58,10 @@ export class ReadMarks {
       this.#marks.delete(key);
       return;
     }
+    if (!this.canWrite()) {
+      mark.timer = setTimeout(() => this.#settle(key), this.windowMs).unref();
+      return;
+    }
     mark.dirty = false;
     this.#track(this.#write(mark.userId, mark.roomId, mark.position));
     mark.timer = setTimeout(() => this.#settle(key), this.windowMs).unref();
@@ -81,7 +87,9 @@ export class ReadMarks {
   async flush(): Promise<void> {
     for (const [key, mark] of this.#marks) {
       clearTimeout(mark.timer);
-      if (mark.dirty) this.#track(this.#write(mark.userId, mark.roomId, mark.position));
+      if (mark.dirty && this.canWrite()) {
+        this.#track(this.#write(mark.userId, mark.roomId, mark.position));
+      }
       this.#marks.delete(key);
     }
     await Promise.all(this.#writing);
