@@ -20,6 +20,26 @@ export interface Topics {
 export type Topic = keyof Topics;
 export type Listener<T extends Topic> = (event: Topics[T]) => void;
 
+/** What `subscribe` returns: call it to unsubscribe. */
+export interface Subscription {
+  (): void;
+  /**
+   * Resolves once events published on any node reach the listener: at once on one node; in a
+   * cluster, when Redis has acknowledged the SUBSCRIBE (or is down, when `onResume` will tell).
+   * A subscriber that reads the database for a catch-up awaits it first, or an event committed
+   * between the read and the acknowledgement would be lost in a quiet room.
+   */
+  readonly ready: Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /**
+   * The link between nodes broke and is back: events published on other nodes meanwhile were
+   * missed. A subscriber that can re-read them from the database (by position) does.
+   */
+  onResume?: () => void;
+}
+
 /**
  * Publish/subscribe between routers (and, with a Redis implementation, between API nodes).
  * Delivery is at-most-once and best-effort; the database is the source of truth, and
@@ -27,8 +47,12 @@ export type Listener<T extends Topic> = (event: Topics[T]) => void;
  */
 export interface Bus {
   publish<T extends Topic>(topic: T, key: string, event: Topics[T]): void;
-  /** Returns the function that unsubscribes. */
-  subscribe<T extends Topic>(topic: T, key: string, listener: Listener<T>): () => void;
+  subscribe<T extends Topic>(
+    topic: T,
+    key: string,
+    listener: Listener<T>,
+    options?: SubscribeOptions,
+  ): Subscription;
   /** How many listeners are attached (for leak tests and metrics). */
   listenerCount(): number;
   close(): Promise<void>;

@@ -1,6 +1,8 @@
-import type { Bus, Listener, Topic, Topics } from './bus.js';
+import type { Bus, Listener, Subscription, Topic, Topics } from './bus.js';
 
 type AnyListener = (event: unknown) => void;
+
+const READY = Promise.resolve();
 
 /**
  * The single-node bus: a map from "topic:key" to a set of listeners. Publishing walks one
@@ -22,7 +24,7 @@ export class MemoryBus implements Bus {
     }
   }
 
-  subscribe<T extends Topic>(topic: T, key: string, listener: Listener<T>): () => void {
+  subscribe<T extends Topic>(topic: T, key: string, listener: Listener<T>): Subscription {
     const channel = `${topic}:${key}`;
     let listeners = this.#channels.get(channel);
     if (!listeners) {
@@ -33,13 +35,15 @@ export class MemoryBus implements Bus {
     listeners.add(entry);
     this.#count++;
     let active = true;
-    return () => {
+    const unsubscribe = () => {
       if (!active) return;
       active = false;
       this.#count--;
       listeners.delete(entry);
       if (listeners.size === 0) this.#channels.delete(channel);
     };
+    // One process: every publisher is here, so the subscription is live at once.
+    return Object.assign(unsubscribe, { ready: READY });
   }
 
   listenerCount(): number {

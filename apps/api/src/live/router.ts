@@ -28,7 +28,8 @@ export const liveRouter = router({
       const userId = ctx.caller.user.id;
       const access = unwrap(await requireMember(db, input.roomId, userId));
       const stream = new EventStream<RoomEvent>(signal, MAX_QUEUED);
-      stream.onClose(bus.subscribe('room', input.roomId, stream.push));
+      const live = bus.subscribe('room', input.roomId, stream.push, { onResume: stream.resync });
+      stream.onClose(live);
       stream.onClose(
         bus.subscribe('user', userId, (event) => {
           if (event.type === 'room.removed' && event.roomId === input.roomId) stream.close();
@@ -51,6 +52,8 @@ export const liveRouter = router({
       const resume = input.lastEventId != null;
       let after: number;
       try {
+        // Every node's events reach the stream from here on; only then read the start.
+        await live.ready;
         after = resume ? Number(input.lastEventId) : await lastPosition(db, access.room.id);
       } catch (error) {
         stream.close();
@@ -91,13 +94,15 @@ export const liveRouter = router({
     const userId = ctx.caller.user.id;
     unwrap(await requireMember(db, input.roomId, userId));
     const stream = new EventStream<Topics['activity']>(signal);
-    stream.onClose(bus.subscribe('activity', input.roomId, stream.push));
+    const live = bus.subscribe('activity', input.roomId, stream.push);
+    stream.onClose(live);
     stream.onClose(
       bus.subscribe('user', userId, (event) => {
         if (event.type === 'room.removed' && event.roomId === input.roomId) stream.close();
       }),
     );
     try {
+      await live.ready;
       const members = await memberIdsOf(db, input.roomId);
       yield {
         type: 'presence.snapshot' as const,
@@ -140,14 +145,14 @@ export const liveRouter = router({
       for (const unsubscribe of roomSubscriptions.values()) unsubscribe();
       roomSubscriptions.clear();
     });
-    stream.onClose(
-      bus.subscribe('user', userId, (event) => {
-        if (event.type === 'room.added') watchRoom(event.room.id, event.room.kind === 'direct');
-        if (event.type === 'room.removed') unwatchRoom(event.roomId);
-        stream.push(event);
-      }),
-    );
+    const own = bus.subscribe('user', userId, (event) => {
+      if (event.type === 'room.added') watchRoom(event.room.id, event.room.kind === 'direct');
+      if (event.type === 'room.removed') unwatchRoom(event.roomId);
+      stream.push(event);
+    });
+    stream.onClose(own);
     try {
+      await own.ready;
       for (const room of await roomsOf(db, userId)) watchRoom(room.id, room.kind === 'direct');
       yield* stream;
     } finally {

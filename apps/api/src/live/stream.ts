@@ -47,7 +47,17 @@ export class EventStream<T> {
     this.#wake?.();
   };
 
-  /** Whether events were dropped since the last call. */
+  /**
+   * Events may have been missed upstream (the link between nodes was down): `takeOverflow()`
+   * says so next, as after an overflow, so the consumer re-reads from the database.
+   */
+  resync = (): void => {
+    if (this.#closed) return;
+    this.#overflowed = true;
+    this.#wake?.();
+  };
+
+  /** Whether events were dropped (or may have been missed) since the last call. */
   takeOverflow(): boolean {
     const overflowed = this.#overflowed;
     this.#overflowed = false;
