@@ -29,6 +29,33 @@ export function text(label: string, options: { multiline?: boolean } = {}) {
     });
 }
 
+// Bidirectional controls: they reorder what follows on screen (“txt.exe” shown as “exe.txt”).
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+// Something that shows: not whitespace, not a format or default-ignorable character (zero-width
+// spaces, joiners, word joiner, BOM…), nor one of the blank fillers fonts draw as nothing.
+const VISIBLE = /[^\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800\u115f\u1160\u3164\uffa0]/u;
+
+/**
+ * A name people see (display names, room names): NFKC-normalised (fullwidth “Ｂｏｂ” is
+ * stored as “Bob”), without bidirectional controls, and with at least one visible character.
+ * That no two public rooms look alike is the server's check (a confusable skeleton).
+ */
+export function nameText(label: string, kind: string, max: number) {
+  return text(label)
+    .overwrite((s) => s.normalize('NFKC'))
+    .refine((s) => !BIDI_CONTROL.test(s), {
+      error: `${label} cannot contain right-to-left or other direction controls.`,
+      abort: true,
+    })
+    .trim()
+    .min(1, { error: `${kind} cannot be empty.`, abort: true })
+    .refine((s) => VISIBLE.test(s), {
+      error: `${label} needs at least one visible character.`,
+      abort: true,
+    })
+    .max(max, { error: `${kind} can have at most ${max} characters.` });
+}
+
 export const idSchema = text('An id').pipe(z.uuid({ error: 'must be a valid id' }));
 
 export const usernameSchema = text('A username')
@@ -44,12 +71,7 @@ export const passwordSchema = text('A password')
     error: `Passwords can have at most ${LIMITS.passwordMax} characters.`,
   });
 
-export const displayNameSchema = text('A display name')
-  .trim()
-  .min(1, { error: 'Display names cannot be empty.' })
-  .max(LIMITS.displayNameMax, {
-    error: `Display names can have at most ${LIMITS.displayNameMax} characters.`,
-  });
+export const displayNameSchema = nameText('A display name', 'Display names', LIMITS.displayNameMax);
 
 export const inviteCodeSchema = text('An invite code')
   .trim()
@@ -100,12 +122,7 @@ export const authInputs = {
 
 export const roomInputs = {
   create: z.object({
-    name: text('A room name')
-      .trim()
-      .min(1, { error: 'Room names cannot be empty.' })
-      .max(LIMITS.roomNameMax, {
-        error: `Room names can have at most ${LIMITS.roomNameMax} characters.`,
-      }),
+    name: nameText('A room name', 'Room names', LIMITS.roomNameMax),
     visibility: roomVisibilitySchema,
   }),
   browse: z

@@ -3,6 +3,7 @@ export * from './client.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './migrate.js';
+export * from './names.js';
 export * from './pool-stats.js';
 export * from './positions.js';
 export * from './raw.js';

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbHandle } from './client.js';
+import { backfillNameKeys } from './names.js';
 import { queryRows } from './raw.js';
 
 /**
@@ -75,6 +76,8 @@ export async function migrate(handle: DbHandle, folder = MIGRATIONS_FOLDER): Pro
   return handle.exclusive(MIGRATION_LOCK, async () => {
     const { pending } = await migrationStatus(handle, folder);
     if (pending.length > 0) await handle.applyMigrations(folder);
+    // Data SQL cannot compute: the lookalike keys of names (names.ts). Idempotent.
+    await backfillNameKeys(handle.db);
     return pending;
   });
 }

@@ -27,6 +27,9 @@ export const users = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     // Stored lower-case, so the unique constraint is case-insensitive by construction.
     username: text('username').notNull(),
+    // nameKey(username) (names.ts): display names that look like someone else's username are
+    // refused. Null only until the backfill after migrating has run (migrate.ts).
+    usernameKey: text('username_key'),
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash'),
     // The first account of a fresh database is the workspace owner (auth/service.ts).
@@ -37,6 +40,7 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_username_key').on(t.username),
+    index('users_username_key_idx').on(t.usernameKey),
     check('users_role', sql`${t.role} in ('owner', 'member')`),
     // One owner: two first sign-ups racing cannot both become it.
     uniqueIndex('users_one_owner_key').on(t.role).where(sql`${t.role} = 'owner'`),
@@ -129,6 +133,9 @@ export const rooms = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     kind: text('kind', { enum: ROOM_KINDS }).notNull(),
     name: text('name'),
+    // nameKey(name) (names.ts): public rooms are unique on it, so no two look alike. Null for
+    // direct rooms, and until the backfill after migrating has run (migrate.ts).
+    nameKey: text('name_key'),
     topic: text('topic').notNull().default(''),
     // Archived rooms are read-only: sends, edits and deletes are refused.
     archivedAt: timestamp('archived_at', { withTimezone: true }),
@@ -143,6 +150,7 @@ export const rooms = pgTable(
   (t) => [
     uniqueIndex('rooms_direct_key_key').on(t.directKey),
     uniqueIndex('rooms_public_name_key').on(sql`lower(${t.name})`).where(sql`${t.kind} = 'public'`),
+    uniqueIndex('rooms_public_name_skeleton_key').on(t.nameKey).where(sql`${t.kind} = 'public'`),
     check('rooms_kind', sql`${t.kind} in ('public', 'private', 'direct')`),
     check(
       'rooms_name_by_kind',

@@ -73,6 +73,60 @@ describe('migrate', () => {
     }
   });
 
+  it('gives an existing database its name keys; of two lookalike public rooms the older keeps its key', async () => {
+    // The database as the build before migration 0002 left it.
+    const folder = mkdtempSync(path.join(tmpdir(), 'parley-mig-'));
+    cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
+    const journalPath = path.join(folder, 'meta/_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+    const before = journal.entries.findIndex(
+      (e: { tag: string }) => e.tag === '0002_lookalike_names',
+    );
+    expect(before).toBeGreaterThan(0);
+    writeFileSync(
+      journalPath,
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, before) }),
+    );
+    const { handle, done } = await emptyDb();
+    try {
+      await migrate(handle, folder);
+      await handle.db.execute(
+        sql`insert into users (username, display_name) values ('adm1n', 'x')`,
+      );
+      await handle.db.execute(sql`insert into rooms (kind, name, created_at) values
+        ('public', 'general', now() - interval '2 hours'),
+        ('public', 'gеneral', now() - interval '1 hour'),
+        ('private', 'GENERAL', now()),
+        ('public', 'Random', now())`);
+      expect(await migrate(handle)).toContain('0002_lookalike_names');
+      const rooms = await queryRows<{ name: string; name_key: string | null }>(
+        handle.db,
+        sql`select name, name_key from rooms order by created_at, name`,
+      );
+      expect(rooms).toEqual([
+        { name: 'general', name_key: 'general' },
+        { name: 'gеneral', name_key: null }, // a lookalike duplicate from before: left as it is
+        { name: 'GENERAL', name_key: 'general' },
+        { name: 'Random', name_key: 'randorn' },
+      ]);
+      const [user] = await queryRows<{ username_key: string }>(
+        handle.db,
+        sql`select username_key from users`,
+      );
+      expect(user?.username_key).toBe('adrnln');
+      // Now the index holds: a third lookalike cannot be inserted.
+      await expect(
+        handle.db.execute(
+          sql`insert into rooms (kind, name, name_key) values ('public', 'GENERАL', 'general')`,
+        ),
+      ).rejects.toThrow();
+      // Idempotent: nothing left to do but the grandfathered duplicate.
+      expect(await migrate(handle)).toEqual([]);
+    } finally {
+      await done();
+    }
+  });
+
   it('CLI: an unreachable server fails fast with the host and port, no stack trace', () => {
     const started = Date.now();
     const res = spawnSync('pnpm', ['-s', 'db:migrate'], {

@@ -99,7 +99,7 @@ export const authRouter = router({
     .input(authInputs.updateProfile)
     .mutation(async ({ ctx, input }) => {
       const { db, events } = ctx.deps;
-      const user = unwrap(await updateProfile(db, ctx.caller.user.id, input));
+      const user = unwrap(await updateProfile(db, ctx.caller, input));
       const rooms = await roomsOf(db, user.id);
       events.userUpdated(
         user,

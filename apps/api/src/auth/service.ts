@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { LIMITS } from '@parley/api-contract/limits';
 import type { authInputs, UserRef, WorkspaceRole } from '@parley/api-contract/schemas';
-import { apiTokens, type Db, type DbOrTx, sessions, users } from '@parley/db';
+import { apiTokens, type Db, type DbOrTx, nameKey, sessions, users } from '@parley/db';
 import { and, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
+import { checkDisplayName } from './display-names.js';
 import {
   dummyHash,
   hashPassword,
@@ -91,10 +92,17 @@ export async function createAccount(
 ): Promise<Result<UserRef & { role: WorkspaceRole }>> {
   const values = {
     username: input.username,
+    usernameKey: nameKey(input.username),
     displayName: input.displayName ?? input.username,
     passwordHash,
   };
   const [anyone] = await db.select({ id: users.id }).from(users).limit(1);
+  const allowed = await checkDisplayName(db, values.displayName, {
+    id: null,
+    username: input.username,
+    owner: !anyone,
+  });
+  if (!allowed.ok) return allowed;
   if (!anyone) {
     // Nothing back: the username is taken, or someone else became the owner first (then this
     // account is a member, below).
@@ -229,9 +237,16 @@ export async function resolveToken(
 
 export async function updateProfile(
   db: Db,
-  userId: string,
+  caller: { user: UserRef; role: WorkspaceRole },
   input: z.output<typeof authInputs.updateProfile>,
 ): Promise<Result<UserRef>> {
+  const userId = caller.user.id;
+  const allowed = await checkDisplayName(db, input.displayName, {
+    id: userId,
+    username: caller.user.username,
+    owner: caller.role === 'owner',
+  });
+  if (!allowed.ok) return allowed;
   const [user] = await db
     .update(users)
     .set({ displayName: input.displayName })

@@ -1,7 +1,7 @@
 import { LIMITS } from '@parley/api-contract/limits';
 import type { RoomSummary, roomInputs } from '@parley/api-contract/schemas';
-import { type Db, memberships, queryRows, rooms, users } from '@parley/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { type Db, memberships, nameKey, queryRows, rooms, users } from '@parley/db';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
@@ -49,19 +49,40 @@ export async function createRoom(
   userId: string,
   input: z.output<typeof roomInputs.create>,
 ): Promise<Result<RoomSummary>> {
+  // Public rooms are unique on lower(name) and on nameKey (TR39 skeleton): neither a case
+  // variant nor a lookalike (“Gеneral” with a Cyrillic е, a zero-width space) of another.
+  const key = nameKey(input.name);
   const room = await deps.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(rooms)
-      .values({ kind: input.visibility, name: input.name, createdBy: userId })
+      .values({ kind: input.visibility, name: input.name, nameKey: key, createdBy: userId })
       .onConflictDoNothing()
       .returning();
     if (!created) return null;
     await tx.insert(memberships).values({ roomId: created.id, userId, role: 'admin' });
     return created;
   });
-  if (!room) return fail('CONFLICT', `A public room named “${input.name}” already exists.`);
+  if (!room) return fail('CONFLICT', await duplicateMessage(deps.db, input.name, key));
   await announceAdded(deps, userId, room.id);
   return ok(await summaryFor(deps, userId, room.id));
+}
+
+/** Names the public room the new one would be confused with (anyone can see public rooms). */
+async function duplicateMessage(db: Db, name: string, key: string): Promise<string> {
+  const [other] = await db
+    .select({ name: rooms.name })
+    .from(rooms)
+    .where(
+      and(
+        eq(rooms.kind, 'public'),
+        or(eq(rooms.nameKey, key), sql`lower(${rooms.name}) = lower(${name})`),
+      ),
+    )
+    .limit(1);
+  if (!other?.name || other.name === name) {
+    return `A public room named “${name}” already exists.`;
+  }
+  return `“${name}” looks too much like the public room “${other.name}”: choose another name, or join that room.`;
 }
 
 export interface BrowseItem {

@@ -6,7 +6,7 @@
  * database. (The rate limits are in rate-limits.test.ts.)
  */
 import { randomUUID } from 'node:crypto';
-import { sessions } from '@parley/db';
+import { queryRows, sessions } from '@parley/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
@@ -30,6 +30,7 @@ import {
   written,
   wsClient,
 } from '../support/security-harness.js';
+import * as hostile from './hostile-support.js';
 
 const MB = 1024 * 1024;
 
@@ -387,5 +388,290 @@ describe('bad input', () => {
       messages: writtenBefore.messages + 2,
       events: writtenBefore.events + 2,
     });
+  });
+});
+
+/**
+ * Hostile (issue 14): what an attacker sends as bad input, raw over HTTP against a
+ * production-mode server: lookalike names (finding 7), control characters and oversized batches
+ * (findings 1 and 3; every string field and every batch shape are in hostile-errors.test.ts and
+ * hostile-batches.test.ts). Each bound holds and the server keeps serving the others.
+ */
+describe('hostile', () => {
+  let h: hostile.Hostile;
+  let boss: { token: string; user: { id: string } };
+  let ana: { token: string; user: { id: string } };
+  let eve: { token: string; user: { id: string } };
+
+  /** The field message of a refused raw call. */
+  function fieldMessage(answer: hostile.Answer, field: string): string | undefined {
+    const { data } = hostile.errorOf(answer.json);
+    const issues = (data as { issues?: Array<{ path: string; message: string }> })?.issues;
+    return issues?.find((i) => i.path === field)?.message;
+  }
+
+  async function publicRooms(): Promise<Array<{ name: string | null; name_key: string | null }>> {
+    return queryRows(
+      h.db.db,
+      sql`select name, name_key from rooms where kind = 'public' order by created_at`,
+    );
+  }
+
+  beforeAll(async () => {
+    // Many refused names in a row: the rate limits are another suite's subject.
+    const many = { points: 1000, seconds: 3600 };
+    h = await hostile.startHostile({
+      limits: { rates: { rooms: many, account: many, tokens: many, auth: many } },
+    });
+    boss = await hostile.signUp(h, 'boss'); // the first account: the workspace owner
+    ana = await hostile.signUp(h, 'ana');
+    eve = await hostile.signUp(h, 'eve');
+    const general = await hostile.mutate(
+      h,
+      'rooms.create',
+      { name: 'general', visibility: 'public' },
+      ana.token,
+    );
+    expect(general.status).toBe(200);
+  });
+  afterAll(() => h?.close());
+
+  it('refuses a homoglyph, zero-width or case variant of a public room with CONFLICT', async () => {
+    const lookalikes = [
+      'gеneral', // Cyrillic е
+      'GENERАL', // upper case with a Cyrillic А
+      'gen\u200beral', // a zero-width space
+      'gene\u00adral', // a soft hyphen
+      'g\u2060eneral\u200d', // a word joiner and a zero-width joiner
+      'ｇｅｎｅｒａｌ', // fullwidth: NFKC makes it “general”
+      'generaI', // a capital I for the l
+      'genera\u217c', // Roman numeral fifty for the l
+      'General', // case alone
+      ' general ',
+    ];
+    for (const name of lookalikes) {
+      const answer = await hostile.mutate(
+        h,
+        'rooms.create',
+        { name, visibility: 'public' },
+        eve.token,
+      );
+      expect(answer.status, `${JSON.stringify(name)}: ${answer.text}`).toBe(409);
+      const { code, message } = hostile.errorOf(answer.json);
+      expect(code).toBe('CONFLICT');
+      expect(message).toMatch(/“general”/);
+      expect(answer.text).not.toMatch(/insert|duplicate key|rooms_public/i);
+    }
+    expect((await publicRooms()).map((r) => r.name)).toEqual(['general']);
+    // Names of private rooms are nobody else's business: those may repeat.
+    const hidden = await hostile.mutate(
+      h,
+      'rooms.create',
+      { name: 'gеneral', visibility: 'private' },
+      eve.token,
+    );
+    expect(hidden.status).toBe(200);
+    // A different name is fine, lookalike letters and all.
+    const other = await hostile.mutate(
+      h,
+      'rooms.create',
+      { name: 'Généraux', visibility: 'public' },
+      eve.token,
+    );
+    expect(other.status, other.text).toBe(200);
+  });
+
+  it('refuses direction controls in display names and room names, with a field message', async () => {
+    const controls = [
+      '\u202e',
+      '\u202a',
+      '\u202d',
+      '\u2066',
+      '\u2067',
+      '\u2069',
+      '\u200e',
+      '\u200f',
+      '\u061c',
+    ];
+    for (const c of controls) {
+      const shown = `eve${c}exe.txt`;
+      const profile = await hostile.mutate(
+        h,
+        'auth.updateProfile',
+        { displayName: shown },
+        eve.token,
+      );
+      expect(profile.status, `${JSON.stringify(shown)}: ${profile.text}`).toBe(400);
+      expect(fieldMessage(profile, 'displayName')).toMatch(/direction controls/);
+      const room = await hostile.mutate(
+        h,
+        'rooms.create',
+        { name: `room${c}x`, visibility: 'public' },
+        eve.token,
+      );
+      expect(room.status).toBe(400);
+      expect(fieldMessage(room, 'name')).toMatch(/direction controls/);
+    }
+    const signUp = await hostile.mutate(h, 'auth.signUp', {
+      username: 'rlo_user',
+      password: hostile.PASSWORD,
+      displayName: '\u202eadmin',
+    });
+    expect(signUp.status).toBe(400);
+    expect(fieldMessage(signUp, 'displayName')).toMatch(/direction controls/);
+  });
+
+  it('refuses names with nothing visible in them', async () => {
+    const invisible = [
+      '\u200b',
+      '\u200b\u200c\u200d',
+      '\u2060\ufeff',
+      '\u3164', // Hangul filler
+      '\u2800', // braille blank
+      ' \u200b \u00ad ',
+      '\u180e\u2061',
+    ];
+    for (const name of invisible) {
+      const profile = await hostile.mutate(
+        h,
+        'auth.updateProfile',
+        { displayName: name },
+        eve.token,
+      );
+      expect(profile.status, `${JSON.stringify(name)}: ${profile.text}`).toBe(400);
+      expect(fieldMessage(profile, 'displayName')).toMatch(/visible character/);
+      const room = await hostile.mutate(
+        h,
+        'rooms.create',
+        { name, visibility: 'private' },
+        eve.token,
+      );
+      expect(room.status).toBe(400);
+      expect(fieldMessage(room, 'name')).toMatch(/visible character/);
+    }
+    const me = hostile.resultOf<{ displayName: string }>(
+      (await hostile.query(h, 'auth.me', undefined, eve.token)).json,
+    );
+    expect(me.displayName).toBe('eve');
+  });
+
+  it('stores names NFKC-normalised', async () => {
+    const room = await hostile.mutate(
+      h,
+      'rooms.create',
+      { name: 'Ｒａｎｄｏｍ ﬁle', visibility: 'public' },
+      eve.token,
+    );
+    expect(hostile.resultOf<{ name: string }>(room.json).name).toBe('Random file');
+    const profile = await hostile.mutate(
+      h,
+      'auth.updateProfile',
+      { displayName: 'Ｅｖｅ Ⅱ' },
+      eve.token,
+    );
+    expect(hostile.resultOf<{ displayName: string }>(profile.json).displayName).toBe('Eve II');
+    const [stored] = await queryRows<{ display_name: string }>(
+      h.db.db,
+      sql`select display_name from users where id = ${eve.user.id}`,
+    );
+    expect(stored?.display_name).toBe('Eve II');
+    expect((await publicRooms()).map((r) => r.name)).toContain('Random file');
+  });
+
+  it('refuses a display name that looks like someone else’s username, or a reserved word', async () => {
+    for (const name of ['ana', 'ANA', 'Аna', 'a\u200bna', 'ａｎａ']) {
+      const answer = await hostile.mutate(
+        h,
+        'auth.updateProfile',
+        { displayName: name },
+        eve.token,
+      );
+      expect(answer.status, `${JSON.stringify(name)}: ${answer.text}`).toBe(409);
+      expect(hostile.errorOf(answer.json)).toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringMatching(/looks like the username of @ana/),
+      });
+    }
+    for (const name of ['admin', 'Admin', 'Аdmin', 'ADMINISTRATOR', 'Owner', 'System']) {
+      const answer = await hostile.mutate(
+        h,
+        'auth.updateProfile',
+        { displayName: name },
+        eve.token,
+      );
+      expect(answer.status, `${JSON.stringify(name)}: ${answer.text}`).toBe(400);
+      expect(hostile.errorOf(answer.json).message).toMatch(/reserved for the workspace owner/);
+    }
+    // The same at sign-up: no account is created.
+    const impostor = await hostile.mutate(h, 'auth.signUp', {
+      username: 'impostor',
+      password: hostile.PASSWORD,
+      displayName: 'Ana',
+    });
+    expect(impostor.status).toBe(409);
+    const [found] = await queryRows<{ n: number }>(
+      h.db.db,
+      sql`select count(*)::int as n from users where username = 'impostor'`,
+    );
+    expect(found?.n).toBe(0);
+    // One's own username in any style is fine, and so are the reserved words for the owner.
+    for (const [who, name] of [
+      [ana, 'ANA'],
+      [ana, 'Ana'],
+      [boss, 'Admin'],
+      [eve, 'Eve Adams'],
+    ] as const) {
+      const answer = await hostile.mutate(
+        h,
+        'auth.updateProfile',
+        { displayName: name },
+        who.token,
+      );
+      expect(answer.status, `${name}: ${answer.text}`).toBe(200);
+    }
+  });
+
+  it('refuses NUL and control characters in names and bodies before the database, with a field message', async () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['auth.signUp', { username: 'nul\u0000', password: hostile.PASSWORD }, 'username'],
+      ['auth.signIn', { username: 'ana\u0000', password: hostile.PASSWORD }, 'username'],
+      ['auth.updateProfile', { displayName: 'a\u0000b' }, 'displayName'],
+      ['rooms.create', { name: 'x\u0007y', visibility: 'public' }, 'name'],
+      ['tokens.create', { name: 't\u009bt' }, 'name'],
+    ];
+    for (const [path, input, field] of cases) {
+      const answer = await hostile.mutate(h, path, input, eve.token);
+      expect(answer.status, `${path}: ${answer.text}`).toBe(400);
+      expect(fieldMessage(answer, field)).toMatch(/cannot contain control characters/);
+      expect(answer.text).not.toMatch(/insert|select|scrypt|\$\d/i);
+    }
+  });
+
+  it('refuses an oversized batch before running any of it', async () => {
+    const calls = Array.from({ length: 120 }, () => 'auth.me').join(',');
+    const input: Record<string, unknown> = {};
+    for (let i = 0; i < 120; i++) input[i] = {};
+    const answer = await hostile.raw(
+      h,
+      `${calls}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+      { headers: { Authorization: `Bearer ${eve.token}` } },
+    );
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.text).toMatch(/batch/i);
+    expect(answer.text.length).toBeLessThan(10_000);
+  });
+
+  it('keeps serving: the right names still work, and every public room has its key', async () => {
+    const answer = await hostile.mutate(
+      h,
+      'rooms.create',
+      { name: 'random-2', visibility: 'public' },
+      ana.token,
+    );
+    expect(answer.status).toBe(200);
+    const rooms = await publicRooms();
+    expect(rooms.every((r) => r.name_key !== null)).toBe(true);
+    expect(new Set(rooms.map((r) => r.name_key)).size).toBe(rooms.length);
+    expect((await hostile.health(h)).status).toBe(200);
   });
 });
