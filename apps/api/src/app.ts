@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createDb, type DbHandle, dbOptionsFromEnv, prepareDatabase } from '@parley/db';
+import {
+  createDb,
+  createEmbeddedDatabase,
+  type DbHandle,
+  dbOptionsFromEnv,
+  holdEmbeddedDatabase,
+  prepareDatabase,
+} from '@parley/db';
 import type { WebSocketServer } from 'ws';
 import { type ConfigOverrides, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
@@ -61,7 +68,14 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     ownsDb && !dbOptions.url && !dbOptions.dataDir.startsWith('memory://')
       ? dbOptions.dataDir
       : null;
-  if (dataDir) await checkDataDir(dataDir, config.limits.minFreeBytes);
+  let release = () => {};
+  if (dataDir) {
+    await checkDataDir(dataDir, config.limits.minFreeBytes);
+    // Created apart from this process, which would otherwise keep initdb's memory (design.md).
+    await createEmbeddedDatabase(dataDir);
+    // Marks the directory as in use, for `pnpm db:backup` / `db:restore`.
+    release = holdEmbeddedDatabase(dataDir);
+  }
   const handle = options.db ?? createDb(dbOptions);
   if (ownsDb) {
     // The embedded database is this server's own: migrating it at start is always right. A
@@ -69,6 +83,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     const policy = config.ops.migrate ?? (handle.engine === 'pglite' ? 'auto' : 'check');
     const { applied, ahead } = await prepareDatabase(handle, policy).catch(async (err) => {
       await handle.close().catch(() => {});
+      release();
       throw err;
     });
     if (applied.length > 0)
@@ -155,6 +170,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       if (!options.bus) await bus.close();
       await metricsServer?.close();
       if (ownsDb) await handle.close();
+      release();
       log.info('Parley stopped');
     })();
     return closing;

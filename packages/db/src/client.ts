@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { PGLITE_START_PARAMS } from './embedded.js';
 import { countingClient, InFlight, type PoolStats } from './pool-stats.js';
 import * as schema from './schema.js';
 
@@ -122,7 +123,7 @@ export function createDb(options: DbOptions = {}): DbHandle {
   const inMemory = dataDir.startsWith('memory://');
   const location = inMemory ? dataDir : path.resolve(dataDir);
   if (!inMemory) mkdirSync(location, { recursive: true });
-  const client = new PGlite(location);
+  const client = new PGlite(location, { startParams: [...PGLITE_START_PARAMS] });
   const inFlight = new InFlight(1);
   const counted = countingClient(client, {
     query: (result) => inFlight.around(result as Promise<unknown>),

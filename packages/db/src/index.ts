@@ -1,6 +1,7 @@
 export * from './append-messages.js';
 export * from './client.js';
 export * from './config.js';
+export * from './embedded.js';
 export * from './errors.js';
 export * from './migrate.js';
 export * from './names.js';
