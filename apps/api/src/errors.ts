@@ -32,3 +32,11 @@ export function unwrap<T>(result: Result<T>): T {
  * Any other INTERNAL_SERVER_ERROR reaches clients as a generic message and a request id.
  */
 export class ExplainedFailure extends Error {}
+
+/** A unique violation (error code 23505), as the driver reports it, wrapped or not. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

@@ -120,11 +120,29 @@ export const authInputs = {
   revokeSession: z.object({ sessionId: idSchema }),
 };
 
+export const roomNameSchema = nameText('A room name', 'Room names', LIMITS.roomNameMax);
+
+/** A room's topic; empty clears it. */
+export const roomTopicSchema = text('A topic')
+  .overwrite((s) => s.normalize('NFKC'))
+  .refine((s) => !BIDI_CONTROL.test(s), {
+    error: 'A topic cannot contain right-to-left or other direction controls.',
+    abort: true,
+  })
+  .trim()
+  .max(LIMITS.roomTopicMax, {
+    error: `A topic can have at most ${LIMITS.roomTopicMax} characters.`,
+  });
+
 export const roomInputs = {
-  create: z.object({
-    name: nameText('A room name', 'Room names', LIMITS.roomNameMax),
-    visibility: roomVisibilitySchema,
+  create: z.object({ name: roomNameSchema, visibility: roomVisibilitySchema }),
+  /** Only what is given changes. */
+  update: z.object({
+    roomId: idSchema,
+    name: roomNameSchema.optional(),
+    topic: roomTopicSchema.optional(),
   }),
+  setRole: z.object({ roomId: idSchema, userId: idSchema, role: memberRoleSchema }),
   browse: z
     .object({ search: text('A search').trim().max(LIMITS.roomNameMax).optional() })
     .optional(),
@@ -229,6 +247,15 @@ export const roomEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** What room admins can change about a room (rooms.update, rooms.archive). */
+export const roomInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  topic: z.string(),
+  /** When it was archived (read-only from then on); null while it is open. */
+  archivedAt: z.string().nullable(),
+});
+
 export const activityEventSchema = z.discriminatedUnion('type', [
   /** Sent first: who of the room's members is online now. */
   z.object({
@@ -245,6 +272,10 @@ export const activityEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('member.left'), userId: z.string() }),
   /** A member changed their display name. */
   z.object({ type: z.literal('user.updated'), user: userRefSchema }),
+  /** A room admin renamed the room, set its topic, archived or unarchived it. */
+  z.object({ type: z.literal('room.updated'), room: roomInfoSchema, by: userRefSchema }),
+  /** A member was made an admin, or a plain member again. */
+  z.object({ type: z.literal('member.role'), userId: z.string(), role: memberRoleSchema }),
 ]);
 
 export const roomSummarySchema = z.object({
@@ -252,7 +283,12 @@ export const roomSummarySchema = z.object({
   kind: roomKindSchema,
   /** For a direct room: the other person's display name. */
   name: z.string(),
+  /** The caller's role in the room. */
   role: memberRoleSchema,
+  /** Empty when none is set (always for a direct room). */
+  topic: z.string(),
+  /** Archived rooms are read-only; null while open. */
+  archivedAt: z.string().nullable(),
   lastPosition: z.number(),
   lastReadPosition: z.number(),
   unread: z.number(),
@@ -266,7 +302,17 @@ export const roomSummarySchema = z.object({
 
 export const userEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room.added'), room: roomSummarySchema }),
-  z.object({ type: z.literal('room.removed'), roomId: z.string() }),
+  z.object({
+    type: z.literal('room.removed'),
+    roomId: z.string(),
+    /** Set when a room admin removed me (not when I left): who, and the room's name then. */
+    removedBy: userRefSchema.optional(),
+    roomName: z.string().optional(),
+  }),
+  /** A room of mine was renamed, got a topic, was archived or unarchived. */
+  z.object({ type: z.literal('room.updated'), room: roomInfoSchema }),
+  /** My role in a room changed. */
+  z.object({ type: z.literal('room.role'), roomId: z.string(), role: memberRoleSchema }),
   /** A room of mine moved on: its unread count may have changed. */
   z.object({
     type: z.literal('room.activity'),
@@ -285,6 +331,8 @@ export type MessageView = z.infer<typeof messageViewSchema>;
 export type RoomEvent = z.infer<typeof roomEventSchema>;
 export type ActivityEvent = z.infer<typeof activityEventSchema>;
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
+export type RoomInfo = z.infer<typeof roomInfoSchema>;
+export type MemberRole = z.infer<typeof memberRoleSchema>;
 export type UserEvent = z.infer<typeof userEventSchema>;
 export type WorkspaceRole = z.infer<typeof workspaceRoleSchema>;
 export type SignUpMode = z.infer<typeof signUpModeSchema>;

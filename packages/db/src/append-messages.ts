@@ -27,6 +27,8 @@ export type AppendResult =
     }
   /** The author is not a member; `roomKind` is null when the room does not exist. */
   | { outcome: 'not_member'; roomKind: RoomKind | null }
+  /** The room is archived (read-only). */
+  | { outcome: 'archived' }
   /** (author, clientId) is already a message: this one. Nothing was written. */
   | { outcome: 'duplicate'; messageId: string }
   /** `replyToId` is not a message of this room. */
@@ -51,7 +53,8 @@ interface Row {
 
 /**
  * Writes a batch of new messages to one room in a single statement, so in one round trip and
- * one implicit transaction: it checks each author's membership, each `replyToId`, and
+ * one implicit transaction: it checks each author's membership, that the room is not archived,
+ * each `replyToId`, and
  * (author, clientId) against messages already committed; takes one range of positions for
  * the messages that pass (`UPDATE rooms SET last_position = last_position + n`, which holds
  * the room row's lock until the statement commits, so positions stay gap-free and in commit
@@ -89,6 +92,9 @@ export async function appendMessages(
         case
           when m.user_id is null then 'not_member'
           when existing.id is not null then 'duplicate'
+          when exists (
+            select 1 from ${rooms} a where a.id = ${room} and a.archived_at is not null
+          ) then 'archived'
           when i.reply_to_id is not null and not exists (
             select 1 from ${messages} r where r.id = i.reply_to_id and r.room_id = ${room}
           ) then 'bad_reply'
@@ -140,6 +146,7 @@ export async function appendMessages(
     if (row.outcome === 'duplicate')
       return { outcome: 'duplicate', messageId: row.existing_id ?? '' };
     if (row.outcome === 'bad_reply') return { outcome: 'bad_reply' };
+    if (row.outcome === 'archived') return { outcome: 'archived' };
     if (!sent || !row.id || row.position === null || row.created_ms === null) {
       throw new Error('appendMessages: a created message came back incomplete');
     }

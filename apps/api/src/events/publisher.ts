@@ -1,4 +1,10 @@
-import type { RoomEvent, RoomSummary, UserRef } from '@parley/api-contract/schemas';
+import type {
+  MemberRole,
+  RoomEvent,
+  RoomInfo,
+  RoomSummary,
+  UserRef,
+} from '@parley/api-contract/schemas';
 import type { Bus } from '../live/bus.js';
 import { markPublished } from '../ops/metrics.js';
 
@@ -30,9 +36,29 @@ export class EventPublisher {
     this.bus.publish('user', userId, { type: 'room.added', room });
   }
 
-  /** `userId` is no longer in the room (left or removed); their subscriptions to it end. */
-  roomRemoved(userId: string, roomId: string): void {
-    this.bus.publish('user', userId, { type: 'room.removed', roomId });
+  /**
+   * `userId` is no longer in the room (left, or removed by a room admin: `removal` says who,
+   * so the person can be told); their subscriptions to it end.
+   */
+  roomRemoved(userId: string, roomId: string, removal?: { by: UserRef; roomName: string }): void {
+    this.bus.publish('user', userId, {
+      type: 'room.removed',
+      roomId,
+      ...(removal && { removedBy: removal.by, roomName: removal.roomName }),
+    });
+  }
+
+  /**
+   * A room admin renamed the room, set its topic, archived or unarchived it: its open views
+   * get it on the room's activity, and its members' room lists through `live.userEvents`.
+   */
+  roomUpdated(room: RoomInfo, by: UserRef): void {
+    this.bus.publish('activity', room.id, { type: 'room.updated', room, by });
+  }
+
+  /** `userId` is now an admin of the room, or a plain member (told to the room's members). */
+  roleChanged(roomId: string, userId: string, role: MemberRole): void {
+    this.bus.publish('activity', roomId, { type: 'member.role', userId, role });
   }
 
   /** `user` joined the room or was invited: its open views update members and presence. */

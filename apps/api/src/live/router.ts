@@ -117,7 +117,10 @@ export const liveRouter = router({
     }
   }),
 
-  /** The caller's own stream: rooms added or removed, rooms moving on, DM peers' presence. */
+  /**
+   * The caller's own stream: rooms added, removed or changed (name, topic, archived, my role),
+   * rooms moving on, DM peers' presence.
+   */
   userEvents: authedProcedure.subscription(async function* ({ ctx, signal }) {
     const { db, bus } = ctx.deps;
     const userId = ctx.caller.user.id;
@@ -133,6 +136,10 @@ export const liveRouter = router({
             stream.push(event);
           } else if (event.type === 'user.updated' && direct && event.user.id !== userId) {
             stream.push(event);
+          } else if (event.type === 'room.updated') {
+            stream.push({ type: 'room.updated', room: event.room });
+          } else if (event.type === 'member.role' && event.userId === userId) {
+            stream.push({ type: 'room.role', roomId, role: event.role });
           }
         }),
       );

@@ -2,10 +2,10 @@ import type { MessageView, messageInputs } from '@parley/api-contract/schemas';
 import { type AppendResult, appendMessages, type Db, messages } from '@parley/db';
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import { fail, ok, type Result } from '../errors.js';
+import { fail, isUniqueViolation, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { TypingTracker } from '../live/typing.js';
-import { notAMember } from '../rooms/access.js';
+import { notAMember, ROOM_ARCHIVED } from '../rooms/access.js';
 import { messageView, toView } from './views.js';
 
 type SendInput = z.output<typeof messageInputs.send>;
@@ -31,14 +31,6 @@ export interface SendQueueDeps {
 
 const ROOM_BUSY =
   'This room is receiving more messages than Parley can save right now. Try again in 1 second.';
-
-/** A unique violation (error code 23505), as the driver reports it, wrapped or not. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}
 
 /**
  * Per-room group commit. A send to an idle room is written at once (after the current
@@ -147,6 +139,8 @@ export class SendQueue {
         answer(ok(view));
       } else if (result.outcome === 'not_member') {
         answer(notAMember(result.roomKind));
+      } else if (result.outcome === 'archived') {
+        answer(fail('FORBIDDEN', ROOM_ARCHIVED));
       } else if (result.outcome === 'bad_reply') {
         answer(fail('BAD_REQUEST', 'You can only reply to a message in the same room.'));
       } else {

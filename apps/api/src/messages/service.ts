@@ -12,7 +12,7 @@ import { fail, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { PresenceTracker } from '../live/presence.js';
 import type { TypingTracker } from '../live/typing.js';
-import { requireMember } from '../rooms/access.js';
+import { refuseArchived, requireMember } from '../rooms/access.js';
 import { revealDirect } from '../rooms/service.js';
 import type { SendQueue } from './send-queue.js';
 import { historyPage, messageView } from './views.js';
@@ -58,6 +58,8 @@ async function changeMessage(
     if (!message) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
     const access = await requireMember(tx, message.roomId, userId);
     if (!access.ok) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
+    const archived = refuseArchived(access.value.room);
+    if (!archived.ok) return archived;
     const isAuthor = message.authorId === userId;
     if (type === 'message.edited' && !isAuthor) {
       return fail('FORBIDDEN', 'You can only edit your own messages.');

@@ -15,6 +15,7 @@ export interface RoomAccess {
 }
 
 export const ROOM_NOT_FOUND = 'Room not found.';
+export const ROOM_ARCHIVED = 'This room is archived: it is read-only until an admin unarchives it.';
 
 /**
  * The caller's membership of a room. Outsiders of private and direct rooms get the same
@@ -40,4 +41,31 @@ export function notAMember(kind: RoomKind | null) {
   return kind === 'public'
     ? fail('FORBIDDEN', 'Join this room first.')
     : fail('NOT_FOUND', ROOM_NOT_FOUND);
+}
+
+/** Archived rooms are read-only: no sends, edits, deletes, invites or joins. */
+export function refuseArchived(room: Pick<Room, 'archivedAt'>): Result<null> {
+  return room.archivedAt ? fail('FORBIDDEN', ROOM_ARCHIVED) : ok(null);
+}
+
+/**
+ * The caller is an admin of a room that has admins (not a direct room). Outsiders get what
+ * `requireMember` says; `doing` ends the refusal for plain members ("Only the room’s admins
+ * can …").
+ */
+export async function requireRoomAdmin(
+  db: DbOrTx,
+  roomId: string,
+  userId: string,
+  doing: string,
+): Promise<Result<RoomAccess>> {
+  const access = await requireMember(db, roomId, userId);
+  if (!access.ok) return access;
+  if (access.value.room.kind === 'direct') {
+    return fail('BAD_REQUEST', 'A direct conversation has no admins and cannot be changed.');
+  }
+  if (access.value.role !== 'admin') {
+    return fail('FORBIDDEN', `Only the room’s admins can ${doing}.`);
+  }
+  return access;
 }

@@ -1,4 +1,5 @@
-import { type DbOrTx, memberships, type RoomKind, rooms } from '@parley/db';
+import type { UserRef } from '@parley/api-contract/schemas';
+import { type DbOrTx, memberships, type RoomKind, rooms, users } from '@parley/db';
 import { eq } from 'drizzle-orm';
 
 /** The rooms a user is in, with their kind. */
@@ -20,4 +21,14 @@ export async function memberIdsOf(db: DbOrTx, roomId: string): Promise<string[]>
     .from(memberships)
     .where(eq(memberships.roomId, roomId));
   return rows.map((m) => m.userId);
+}
+
+/** A user as events name them. */
+export async function userRef(db: DbOrTx, userId: string): Promise<UserRef> {
+  const [user] = await db
+    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user) throw new Error(`no user ${userId}`);
+  return user;
 }

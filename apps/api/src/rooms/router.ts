@@ -13,6 +13,7 @@ import {
   openDirect,
   roomMembers,
 } from './service.js';
+import { setArchived, setRole, updateRoom } from './settings.js';
 
 export const roomsRouter = router({
   create: authedProcedure
@@ -74,5 +75,31 @@ export const roomsRouter = router({
     .input(roomInputs.markRead)
     .mutation(async ({ ctx, input }) =>
       unwrap(await markRead(ctx.deps, ctx.caller.user.id, input)),
+    ),
+
+  update: authedProcedure
+    .use(limit('roomSettings', 'changing rooms'))
+    .input(roomInputs.update)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await updateRoom(ctx.deps, ctx.caller.user.id, input)),
+    ),
+
+  setRole: authedProcedure
+    .use(limit('roomSettings', 'changing roles'))
+    .input(roomInputs.setRole)
+    .mutation(async ({ ctx, input }) => unwrap(await setRole(ctx.deps, ctx.caller.user.id, input))),
+
+  archive: authedProcedure
+    .use(limit('roomSettings', 'archiving rooms'))
+    .input(roomInputs.byId)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await setArchived(ctx.deps, ctx.caller.user.id, input.roomId, true)),
+    ),
+
+  unarchive: authedProcedure
+    .use(limit('roomSettings', 'unarchiving rooms'))
+    .input(roomInputs.byId)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await setArchived(ctx.deps, ctx.caller.user.id, input.roomId, false)),
     ),
 });

@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { PresenceTracker } from '../live/presence.js';
-import { ROOM_NOT_FOUND, requireMember } from './access.js';
+import { ROOM_NOT_FOUND, refuseArchived, requireMember } from './access.js';
+import { userRef } from './members.js';
 import type { ReadMarks } from './read-marks.js';
 import { roomSummaries } from './summaries.js';
 
@@ -68,7 +69,7 @@ export async function createRoom(
 }
 
 /** Names the public room the new one would be confused with (anyone can see public rooms). */
-async function duplicateMessage(db: Db, name: string, key: string): Promise<string> {
+export async function duplicateMessage(db: Db, name: string, key: string): Promise<string> {
   const [other] = await db
     .select({ name: rooms.name })
     .from(rooms)
@@ -134,6 +135,8 @@ export async function joinRoom(
     if (!access.ok) return access;
     return ok(await summaryFor(deps, userId, roomId));
   }
+  const archived = refuseArchived(room);
+  if (!archived.ok) return archived;
   const [added] = await deps.db
     .insert(memberships)
     .values({ roomId, userId, role: 'member', lastReadPosition: room.lastPosition })
@@ -173,6 +176,8 @@ export async function inviteToRoom(
   if (!access.ok) return access;
   const { room, role } = access.value;
   if (room.kind === 'direct') return fail('BAD_REQUEST', 'A direct conversation has two people.');
+  const archived = refuseArchived(room);
+  if (!archived.ok) return archived;
   if (room.kind === 'private' && role !== 'admin') {
     return fail('FORBIDDEN', 'Only the room’s admins can invite people to a private room.');
   }
@@ -212,7 +217,11 @@ export async function kickFromRoom(
     .where(and(eq(memberships.roomId, room.id), eq(memberships.userId, target.id)))
     .returning({ userId: memberships.userId });
   if (!removed) return fail('NOT_FOUND', `${input.username} is not in this room.`);
-  deps.events.roomRemoved(target.id, room.id);
+  // The removed person is told who removed them, and from which room (they no longer see it).
+  deps.events.roomRemoved(target.id, room.id, {
+    by: await userRef(deps.db, userId),
+    roomName: room.name ?? '',
+  });
   deps.events.memberLeft(room.id, target.id);
   return ok({ roomId: room.id, userId: target.id });
 }

@@ -8,6 +8,8 @@ interface SummaryRow {
   kind: RoomKind;
   name: string | null;
   role: RoomSummary['role'];
+  topic: string;
+  archived_at: string | null;
   last_position: string | number;
   last_read_position: string | number;
   unread: string | number;
@@ -33,7 +35,9 @@ export async function roomSummaries(
   const rows = await queryRows<SummaryRow>(
     db,
     sql`
-    select r.id, r.kind, r.name, m.role, r.last_position, m.last_read_position,
+    select r.id, r.kind, r.name, m.role, r.topic,
+      to_char(r.archived_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as archived_at,
+      r.last_position, m.last_read_position,
       (select count(*) from messages x
         where x.room_id = r.id and x.position > m.last_read_position
           and x.author_id <> ${userId} and x.deleted_at is null) as unread,
@@ -67,6 +71,8 @@ export async function roomSummaries(
       kind: r.kind,
       name: r.kind === 'direct' ? (r.peer?.displayName ?? 'Direct message') : (r.name ?? ''),
       role: r.role,
+      topic: r.topic,
+      archivedAt: r.archived_at,
       lastPosition: Number(r.last_position),
       lastReadPosition: Number(r.last_read_position),
       unread: Number(r.unread),

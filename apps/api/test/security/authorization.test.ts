@@ -19,6 +19,8 @@ import type { TRPCUntypedClient } from '@trpc/client';
 import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessage } from '../../src/messages/service.js';
+import { createRoom, inviteToRoom } from '../../src/rooms/service.js';
+import { setArchived } from '../../src/rooms/settings.js';
 import { appRouter } from '../../src/router.js';
 import {
   errorCode,
@@ -110,6 +112,24 @@ async function freshRoom(kind: 'public' | 'private'): Promise<string> {
   if (kind === 'public') await typed.member.rooms.join.mutate({ roomId: room.id });
   else await typed.admin.rooms.invite.mutate({ roomId: room.id, username: people.member.username });
   return room.id;
+}
+
+/**
+ * A new room of the admin's with the member in it, made through the services: the room
+ * settings rows need many, and must not spend the membership rate limit the rows above test.
+ */
+async function seededRoom(kind: 'public' | 'private'): Promise<string> {
+  const created = await createRoom(server.app.deps, people.admin.id, {
+    name: unique('seeded '),
+    visibility: kind,
+  });
+  if (!created.ok) throw new Error(`seeding failed: ${created.message}`);
+  const invited = await inviteToRoom(server.app.deps, people.admin.id, {
+    roomId: created.value.id,
+    username: people.member.username,
+  });
+  if (!invited.ok) throw new Error(`seeding failed: ${invited.message}`);
+  return created.value.id;
 }
 
 /** Seeds a message through the service (fixtures must not spend the send rate limit). */
@@ -333,6 +353,88 @@ const matrix: Record<string, Scenario[]> = {
   ],
   'rooms.members': perRoom(),
   'rooms.markRead': perRoom(() => ({ position: 1 })),
+  'rooms.update': [
+    ...(['priv', 'pub'] as const).map(
+      (key): Scenario => ({
+        name: `a topic for a ${key} room (fresh): admins only`,
+        input: async () => ({
+          roomId: await seededRoom(key === 'pub' ? 'public' : 'private'),
+          topic: unique('topic '),
+        }),
+        expect: row(U, key === 'pub' ? F : NF, F, 'ok', F),
+      }),
+    ),
+    {
+      name: 'a dm has no admins',
+      input: () => ({ roomId: rooms.dm, topic: 'hello' }),
+      expect: row(U, NF, BR, BR, BR),
+    },
+    {
+      name: 'a room that does not exist',
+      input: () => ({ roomId: randomUUID(), name: 'renamed' }),
+      expect: membersOnly.missing,
+    },
+  ],
+  'rooms.setRole': [
+    {
+      name: 'the member made an admin of a private room (fresh): admins only',
+      input: async () => ({
+        roomId: await seededRoom('private'),
+        userId: people.member.id,
+        role: 'admin',
+      }),
+      expect: row(U, NF, F, 'ok', F),
+    },
+    {
+      name: 'the caller steps down in a public room (fresh): its only admin cannot',
+      input: async (who) => ({
+        roomId: await seededRoom('public'),
+        userId: userOf(who)?.id ?? randomUUID(),
+        role: 'member',
+      }),
+      expect: row(U, F, F, BR, F),
+    },
+    {
+      name: 'in a dm',
+      input: () => ({ roomId: rooms.dm, userId: people.member.id, role: 'admin' }),
+      expect: row(U, NF, BR, BR, BR),
+    },
+    {
+      name: 'a room that does not exist',
+      input: () => ({ roomId: randomUUID(), userId: people.member.id, role: 'admin' }),
+      expect: membersOnly.missing,
+    },
+  ],
+  'rooms.archive': [
+    {
+      name: 'a private room (fresh): admins only',
+      input: async () => ({ roomId: await seededRoom('private') }),
+      expect: row(U, NF, F, 'ok', F),
+    },
+    { name: 'a dm', input: () => ({ roomId: rooms.dm }), expect: row(U, NF, BR, BR, BR) },
+    {
+      name: 'a room that does not exist',
+      input: () => ({ roomId: randomUUID() }),
+      expect: membersOnly.missing,
+    },
+  ],
+  'rooms.unarchive': [
+    {
+      name: 'an archived public room (fresh): admins only',
+      input: async () => {
+        const roomId = await seededRoom('public');
+        await setArchived(server.app.deps, people.admin.id, roomId, true);
+        return { roomId };
+      },
+      expect: row(U, F, F, 'ok', F),
+    },
+    { name: 'a dm', input: () => ({ roomId: rooms.dm }), expect: row(U, NF, BR, BR, BR) },
+    {
+      name: 'a room that does not exist',
+      input: () => ({ roomId: randomUUID() }),
+      expect: membersOnly.missing,
+    },
+  ],
 
   'messages.send': perRoom(() => ({ body: 'hello', clientId: unique('send-') })),
   'messages.edit': [
@@ -588,6 +690,40 @@ describe('authorization matrix', () => {
     expect(browsed.map((r) => r.id)).not.toContain(rooms.dm);
     const listed = await typed.outsider.rooms.list.query();
     expect(listed.map((r) => r.id)).not.toContain(rooms.priv);
+  });
+
+  it('an archived room is read-only for everyone, its admins included', async () => {
+    const roomId = await seededRoom('private');
+    const messageId = await seedMessage('member', roomId);
+    await typed.admin.rooms.archive.mutate({ roomId });
+    const refused = async (call: Promise<unknown>) => {
+      const error = await failure(call);
+      return `${errorCode(error)} ${errorMessage(error)}`;
+    };
+    const archived = `${F} This room is archived: it is read-only until an admin unarchives it.`;
+    for (const who of ['member', 'admin', 'bot'] as const) {
+      expect(
+        await refused(
+          http[who].mutation('messages.send', { roomId, body: 'hi', clientId: unique('a-') }),
+        ),
+        who,
+      ).toBe(archived);
+    }
+    expect(
+      await refused(http.member.mutation('messages.edit', { messageId, body: 'edited' })),
+    ).toBe(archived);
+    expect(await refused(http.admin.mutation('messages.delete', { messageId }))).toBe(archived);
+    expect(
+      await refused(
+        http.admin.mutation('rooms.invite', { roomId, username: people.outsider.username }),
+      ),
+    ).toBe(archived);
+    // Outsiders still learn nothing of a private room, archived or not.
+    expect(
+      await refused(
+        http.outsider.mutation('messages.send', { roomId, body: 'hi', clientId: unique('a-') }),
+      ),
+    ).toBe(`${NF} Room not found.`);
   });
 
   it('signOut ends the session: its token no longer works', async () => {

@@ -7,6 +7,8 @@ const room = (id: string, kind: RoomSummary['kind'], unread: number): RoomSummar
   kind,
   name: id === 'dm' ? 'Ben Okafor' : id,
   role: 'member',
+  topic: '',
+  archivedAt: null,
   lastPosition: 0,
   lastReadPosition: 0,
   unread,

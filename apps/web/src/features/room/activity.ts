@@ -55,6 +55,8 @@ export function applyActivityEvent(
     typing.set(event.user.id, { ...current, name: event.user.displayName });
     return { ...state, typing };
   }
+  // The room's name, topic and roles are the room list's and member list's (RoomView applies them).
+  if (event.type === 'room.updated' || event.type === 'member.role') return state;
   if (event.user.id === meId) return state;
   const typing = new Map(state.typing);
   if (event.typing) {
@@ -78,5 +80,7 @@ export function typingText(names: readonly string[]): string {
 
 /** Whether an event changes who is in the room (members and their count are fetched again). */
 export function changesMembers(event: ActivityEvent): boolean {
-  return event.type === 'member.joined' || event.type === 'member.left';
+  return (
+    event.type === 'member.joined' || event.type === 'member.left' || event.type === 'member.role'
+  );
 }

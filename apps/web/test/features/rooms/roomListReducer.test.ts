@@ -12,6 +12,8 @@ function room(id: string, extra: Partial<RoomSummary> = {}): RoomSummary {
     kind: 'public',
     name: id,
     role: 'member',
+    topic: '',
+    archivedAt: null,
     lastPosition: 10,
     lastReadPosition: 10,
     unread: 0,
