@@ -130,8 +130,8 @@ describe('rooms.update', () => {
     await ana.client.rooms.create.mutate({ name: 'Taken Name', visibility: 'public' });
     const pub = await ana.client.rooms.create.mutate({ name: 'free name', visibility: 'public' });
     expect(
-      await refusal(ana.client.rooms.update.mutate({ roomId: pub.id, name: 'taken name' })),
-    ).toEqual({ code: 'CONFLICT', message: 'A public room named “taken name” already exists.' });
+      await refusal(ana.client.rooms.update.mutate({ roomId: pub.id, name: 'Taken Name' })),
+    ).toEqual({ code: 'CONFLICT', message: 'A public room named “Taken Name” already exists.' });
     // Nor can a rename look like another public room (a Cyrillic е).
     const lookalike = await refusal(
       ana.client.rooms.update.mutate({ roomId: pub.id, name: 'Tak\u0435n Name' }),
