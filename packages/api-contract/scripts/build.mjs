@@ -7,6 +7,9 @@
  *   which tsc writes in terms of the server's files, is inlined. The server's request context
  *   is replaced by an opaque interface: clients never see it, and it would drag in the
  *   database, logger and socket types. The result may import only @trpc/* and zod.
+ * - No import of `@trpc/server/unstable-core-do-not-import` (tRPC's internals, which may change
+ *   in any release): the one type the router's declaration takes from there, the `{ id, data }`
+ *   of a tracked subscription event, is declared locally (structurally the same type).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +86,36 @@ const { output } = await bundle.write({
   chunkFileNames: 'shared-[hash].d.ts',
 });
 await bundle.close();
+
+// 4. Off tRPC's internals: what tsc named from them is declared here instead.
+const internals = '@trpc/server/unstable-core-do-not-import';
+const localTypes = {
+  TrackedData:
+    "/** A tracked subscription event, as the client receives it (tRPC's own shape). */\n" +
+    'interface TrackedData<TData> {\n    id: string;\n    data: TData;\n}\n',
+};
+for (const chunk of output) {
+  if (chunk.type !== 'chunk') continue;
+  const file = path.join(dist, chunk.fileName);
+  let text = readFileSync(file, 'utf8');
+  text = text.replaceAll(`import '${internals}';\n`, '');
+  const namespace = new RegExp(`^import \\* as (\\w+) from '${internals}';\\n`, 'm').exec(text);
+  if (namespace) {
+    text = text.replace(namespace[0], '');
+    const used = new Set(
+      [...text.matchAll(new RegExp(`\\b${namespace[1]}\\.(\\w+)`, 'g'))].map((m) => m[1]),
+    );
+    for (const name of used) {
+      if (!localTypes[name] || new RegExp(`\\b(interface|type) ${name}\\b`).test(text)) {
+        throw new Error(`${chunk.fileName} needs ${name} from ${internals}: declare it here`);
+      }
+      text = text.replaceAll(`${namespace[1]}.${name}`, name);
+      text = text.replace(/^export \{/m, `${localTypes[name]}\nexport {`);
+    }
+  }
+  if (text.includes(internals)) throw new Error(`${chunk.fileName} still imports ${internals}`);
+  writeFileSync(file, text);
+}
 
 const ownFiles = new Set(output.map((o) => o.fileName));
 for (const chunk of output) {

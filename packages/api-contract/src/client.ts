@@ -63,6 +63,14 @@ export interface ParleyClientOptions {
   onClose?: (code: number | undefined) => void;
   /** Close the WebSocket after this many ms without subscriptions or requests (10 s). */
   idleCloseMs?: number;
+  /**
+   * The client's own keep-alive on the WebSocket: after `intervalMs` (default 15 s) with no
+   * message it sends a ping, and without an answer in `pongTimeoutMs` (default 5 s) it drops
+   * the socket and reconnects (subscriptions resume). This finds a connection that died
+   * silently (a laptop waking up, a NAT or proxy that forgot it) long before TCP would.
+   * `false` turns it off.
+   */
+  keepAlive?: { intervalMs?: number; pongTimeoutMs?: number } | false;
 }
 
 export interface ParleyClient {
@@ -113,6 +121,14 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
         connectionParams: token ? { token } : undefined,
         retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
         lazy: { enabled: true, closeMs: options.idleCloseMs ?? 10_000 },
+        keepAlive:
+          options.keepAlive === false
+            ? { enabled: false }
+            : {
+                enabled: true,
+                intervalMs: options.keepAlive?.intervalMs ?? 15_000,
+                pongTimeoutMs: options.keepAlive?.pongTimeoutMs ?? 5_000,
+              },
         onOpen: options.onOpen,
         onClose: (cause) => {
           options.onClose?.(cause?.code);

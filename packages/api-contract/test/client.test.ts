@@ -2,11 +2,12 @@
  * createParleyClient against a real server on a real database: HTTP calls carry the token,
  * subscriptions share one WebSocket, and after a server restart the client reconnects and its
  * room subscription resumes after the last event it delivered (events written while it was
- * away arrive once each, in order).
+ * away arrive once each, in order). Its keep-alive is on by default: the server answers its
+ * pings, and a peer that stops answering is dropped and reconnected to.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { startTestServer, type TestServer } from '../../../apps/api/src/testing.js';
 import { createParleyClient, type ParleyClient, type RoomEvent } from '../src/index.js';
 
@@ -134,5 +135,68 @@ describe('createParleyClient', () => {
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(new Set(positions).size).toBe(5);
     expect(received.every((r) => r.event.type === 'message.created')).toBe(true);
+  });
+
+  it('pings by default, and the server answers: the socket stays up', async () => {
+    const anonymous = client(server.url, null).api;
+    const { token } = await anonymous.auth.signUp.mutate({
+      username: 'erin',
+      password: 'correct horse battery',
+    });
+    let pings = 0;
+    const count = (socket: WebSocket) =>
+      socket.on('message', (data) => {
+        if (String(data) === 'PING') pings++;
+      });
+    server.app.wss.on('connection', count);
+    let opened = 0;
+    let closed = 0;
+    // Only the interval is shortened: the keep-alive itself is the default.
+    const watcher = createParleyClient({
+      url: server.url,
+      token,
+      WebSocket,
+      keepAlive: { intervalMs: 100 },
+      onOpen: () => opened++,
+      onClose: () => closed++,
+    });
+    clients.push(watcher);
+    const sub = watcher.api.live.userEvents.subscribe(undefined, {});
+    try {
+      await until(() => pings >= 5, 'five pings');
+      expect(opened).toBe(1);
+      expect(closed).toBe(0);
+    } finally {
+      sub.unsubscribe();
+      server.app.wss.off('connection', count);
+    }
+  });
+
+  it('drops a connection whose peer stops answering, and connects again', async () => {
+    // A peer that accepts WebSockets and never says anything: a connection that died silently.
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => silent.once('listening', () => resolve()));
+    let connections = 0;
+    silent.on('connection', () => connections++);
+    const { port } = silent.address() as { port: number };
+    const closes: (number | undefined)[] = [];
+    const watcher = createParleyClient({
+      url: `http://127.0.0.1:${port}`,
+      token: 'pat_whatever',
+      WebSocket,
+      retryDelayMs: () => 50,
+      keepAlive: { intervalMs: 100, pongTimeoutMs: 200 },
+      onClose: (code) => closes.push(code),
+    });
+    clients.push(watcher);
+    const sub = watcher.api.live.userEvents.subscribe(undefined, {});
+    try {
+      await until(() => connections >= 2, 'a second connection after the first went silent');
+      expect(closes.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      sub.unsubscribe();
+      for (const socket of silent.clients) socket.terminate();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

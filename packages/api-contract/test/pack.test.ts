@@ -1,17 +1,30 @@
 /**
  * The package as a consumer outside the workspace gets it: `pnpm pack` (which builds), install
- * the tarball into a temporary project (its dependencies come from the registry), then
- * typecheck a consumer that calls procedures and relies on the inferred results, and import
- * the JavaScript in Node.
+ * the tarball into a temporary project beside the newest @trpc/client and @trpc/server 11.x
+ * from the registry (newer than the workspace's), then typecheck a consumer that calls
+ * procedures and relies on the inferred results, import the JavaScript in Node, and call a
+ * running server through it: tRPC is the consumer's one copy (the package's peer dependency),
+ * so `isTRPCClientError` from the consumer's @trpc/client holds for Parley's errors.
+ *
+ * Skipped, saying so, only when the npm registry cannot be reached.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../../apps/api/src/testing.js';
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -25,6 +38,79 @@ const versionOf = (name: string): string => {
 
 // Kept between runs so that a second run installs from the cache.
 const npmCache = path.join(os.tmpdir(), 'parley-npm-cache');
+
+const NETWORK_FAILURE =
+  /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network/i;
+
+/** The newest @trpc/client 11.x on the registry, or null when the registry is unreachable. */
+async function newestTrpc11(): Promise<string | null> {
+  try {
+    const { stdout } = await run(
+      'npm',
+      ['view', '@trpc/client@^11', 'version', '--json', '--cache', npmCache, '--prefer-online'],
+      { env: { ...process.env, npm_config_loglevel: 'error' }, timeout: 60_000 },
+    );
+    const parsed: unknown = JSON.parse(stdout);
+    const versions = (Array.isArray(parsed) ? parsed : [parsed]).map(String);
+    return versions.sort(compareVersions).at(-1) ?? null;
+  } catch (error) {
+    const text = `${(error as { stderr?: string }).stderr ?? ''} ${String(error)}`;
+    if (NETWORK_FAILURE.test(text)) return null;
+    throw error;
+  }
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((n) => Number.parseInt(n, 10));
+  const pb = b.split('.').map((n) => Number.parseInt(n, 10));
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+const UNREACHABLE = 'npm registry unreachable: the packed package cannot be installed';
+
+/** Every installed copy of `name` under `dir`'s node_modules, nested ones included. */
+function copiesOf(dir: string, name: string): string[] {
+  const found: string[] = [];
+  const walk = (modules: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(modules);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const packages = entry.startsWith('@')
+        ? readdirSync(path.join(modules, entry)).map((n) => `${entry}/${n}`)
+        : [entry];
+      for (const pkg of packages) {
+        const at = path.join(modules, pkg);
+        if (pkg === name && existsSync(path.join(at, 'package.json'))) found.push(at);
+        walk(path.join(at, 'node_modules'));
+      }
+    }
+  };
+  walk(path.join(dir, 'node_modules'));
+  return found;
+}
+
+/** Run in the consumer's directory: calls a server and reports how its errors read. */
+const caller = `
+import { createParleyClient, readParleyError } from '@parley/api-contract';
+import { isTRPCClientError, TRPCClientError } from '@trpc/client';
+import WebSocket from 'ws';
+
+const { api, close } = createParleyClient({ url: process.argv[2], WebSocket });
+const read = (err) => ({ isTRPCClientError: isTRPCClientError(err), instance: err instanceof TRPCClientError, ...readParleyError(err) });
+const out = {};
+await api.auth.signIn.mutate({ username: 'nobody_here', password: 'not the password' }).catch((e) => { out.http = read(e); });
+await api.auth.signUp.mutate({ username: 'ok_name', password: 'short' }).catch((e) => { out.invalid = read(e); });
+out.ws = await new Promise((resolve) => {
+  api.live.roomEvents.subscribe({ roomId: '00000000-0000-4000-8000-000000000000' }, { onError: (e) => resolve(read(e)) });
+});
+await close();
+console.log(JSON.stringify(out));
+`;
 
 const consumer = `
 import {
@@ -85,16 +171,20 @@ export async function main(roomId: string): Promise<void> {
 
 describe('the packed package, outside the workspace', () => {
   let dir: string;
+  let trpc: string | null;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'parley-consumer-'));
     mkdirSync(npmCache, { recursive: true });
-  });
+    trpc = await newestTrpc11();
+    if (!trpc) console.warn(`[api-contract] skipping the packed-package tests: ${UNREACHABLE}`);
+  }, 90_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('installs from its tarball and typechecks a consumer', { timeout: 300_000 }, async () => {
+  it('installs from its tarball and typechecks a consumer', { timeout: 300_000 }, async (ctx) => {
+    if (!trpc) return ctx.skip(UNREACHABLE);
     expect(path.relative(packageDir, dir).startsWith('..')).toBe(true);
     await run('pnpm', ['pack', '--pack-destination', dir], { cwd: packageDir });
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
@@ -108,6 +198,8 @@ describe('the packed package, outside the workspace', () => {
         type: 'module',
         dependencies: {
           '@parley/api-contract': `file:./${tarball}`,
+          '@trpc/client': trpc,
+          '@trpc/server': trpc,
           ws: versionOf('ws'),
         },
         devDependencies: {
@@ -150,10 +242,17 @@ describe('the packed package, outside the workspace', () => {
 
     // The package is its built files only, and they name nothing of the workspace.
     const installedDir = path.join(dir, 'node_modules', '@parley', 'api-contract');
-    expect(readdirSync(installedDir).sort()).toEqual(['dist', 'package.json']);
+    expect(readdirSync(installedDir).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist',
+      'package.json',
+    ]);
     for (const file of readdirSync(path.join(installedDir, 'dist'))) {
       const text = readFileSync(path.join(installedDir, 'dist', file), 'utf8');
       expect(text, file).not.toMatch(/apps\/api|@parley\/db|drizzle|pino|\.\.\/\.\.\//);
+      // tRPC's internals, which change in any release, are not part of the published types.
+      expect(text, file).not.toContain('unstable-core-do-not-import');
     }
 
     const tsc = path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -183,5 +282,45 @@ describe('the packed package, outside the workspace', () => {
       { cwd: dir },
     );
     expect(stdout.trim()).toBe('function function');
+  });
+
+  it("uses the consumer's tRPC: one copy, and its isTRPCClientError holds for Parley's errors", {
+    timeout: 120_000,
+  }, async (ctx) => {
+    if (!trpc) return ctx.skip(UNREACHABLE);
+    // Newer than the workspace's tRPC, and the only copy of it in the consumer's tree.
+    expect(compareVersions(trpc, versionOf('@trpc/client'))).toBeGreaterThanOrEqual(0);
+    const clients = copiesOf(dir, '@trpc/client');
+    expect(clients).toEqual([path.join(dir, 'node_modules', '@trpc', 'client')]);
+    expect(copiesOf(dir, '@trpc/server')).toHaveLength(1);
+    expect(copiesOf(dir, 'zod')).toHaveLength(1);
+    const installed = JSON.parse(
+      readFileSync(path.join(clients[0] ?? '', 'package.json'), 'utf8'),
+    ) as { version: string };
+    expect(installed.version).toBe(trpc);
+
+    const server = await startTestServer();
+    try {
+      writeFileSync(path.join(dir, 'caller.mjs'), caller);
+      const { stdout } = await run(process.execPath, ['caller.mjs', server.url], { cwd: dir });
+      type Read = { isTRPCClientError: boolean; code: string; fields: Record<string, string> };
+      const out = JSON.parse(stdout) as Record<'http' | 'invalid' | 'ws', Read>;
+      expect(out.http).toMatchObject({
+        isTRPCClientError: true,
+        instance: true,
+        code: 'UNAUTHORIZED',
+        fields: {},
+      });
+      expect(out.invalid).toMatchObject({ isTRPCClientError: true, code: 'BAD_REQUEST' });
+      expect(Object.keys(out.invalid.fields)).toEqual(['password']);
+      expect(out.invalid.fields.password).toMatch(/\w/);
+      expect(out.ws).toMatchObject({
+        isTRPCClientError: true,
+        instance: true,
+        code: 'UNAUTHORIZED',
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
