@@ -10,15 +10,20 @@ import {
   prepareDatabase,
 } from '@parley/db';
 import type { WebSocketServer } from 'ws';
+import { RedisPresenceStore } from './cluster/presence-store.js';
+import { RedisLink } from './cluster/redis.js';
+import { RedisTypingStore } from './cluster/typing-store.js';
 import { type ConfigOverrides, loadConfig } from './config.js';
 import type { AppDeps } from './deps.js';
 import { EventPublisher } from './events/publisher.js';
 import { Health, NotReady } from './http/health.js';
 import { createRateLimits } from './http/rate-limits.js';
 import { createHttpServer } from './http/server.js';
+import { memoryLimiters, redisLimiters } from './limits/limiters.js';
 import type { Bus } from './live/bus.js';
 import { MemoryBus } from './live/memory-bus.js';
 import { PresenceTracker } from './live/presence.js';
+import { RedisBus } from './live/redis-bus.js';
 import { SocketRegistry } from './live/sockets.js';
 import { TypingTracker } from './live/typing.js';
 import { createLogger, type Logger } from './logger.js';
@@ -38,6 +43,8 @@ export interface AppOptions {
   bus?: Bus;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Tests only: runs before each Redis SUBSCRIBE is sent (delays its acknowledgement). */
+  beforeSubscribe?: (channel: string) => Promise<void>;
 }
 
 export interface RunningApp {
@@ -93,20 +100,42 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
 
   const storage = new StorageGuard(dataDir, config.limits.minFreeBytes, log);
   storage.start();
-  const bus = options.bus ?? new MemoryBus();
+  // Cluster mode: Redis carries the bus, presence, typing and rate limits between nodes. A
+  // node starts without Redis too (sends persist; /readyz says Redis is down).
+  const link = config.redisUrl
+    ? new RedisLink({ url: config.redisUrl, prefix: config.redisPrefix, log })
+    : undefined;
+  if (link && !(await link.waitUntilUp(3_000)))
+    log.warn('started without Redis: live delivery between nodes waits for it');
+  const bus =
+    options.bus ??
+    (link
+      ? new RedisBus({ link, nodeId: config.nodeId, beforeSubscribe: options.beforeSubscribe })
+      : new MemoryBus());
   const onError = (err: unknown) => log.error({ err }, 'background task failed');
   const events = new EventPublisher(bus);
-  const typing = new TypingTracker(events, config.typingTtlMs);
+  const typing = new TypingTracker(events, config.typingTtlMs, link && new RedisTypingStore(link));
+  // A node's presence entries outlive a missed heartbeat or two, and lapse within the
+  // keep-alive window plus a few seconds when the node dies.
+  const presenceTtlMs = config.wsPingMs + config.wsPongWaitMs + 3_000;
+  const presence = new PresenceTracker(
+    handle.db,
+    events,
+    onError,
+    link && new RedisPresenceStore(link, config.nodeId, presenceTtlMs),
+    Math.floor(presenceTtlMs / 3),
+  );
+  if (link) link.onUp(() => void presence.beat());
   const deps: AppDeps = {
     config,
     db: handle.db,
     bus,
     events,
     log,
-    presence: new PresenceTracker(handle.db, events, onError),
+    presence,
     typing,
     sockets: new SocketRegistry(bus),
-    limits: createRateLimits(config),
+    limits: createRateLimits(config, link ? redisLimiters(link) : memoryLimiters),
     readMarks: new ReadMarks(handle.db, onError, () => !storage.full),
     storage,
     health: new Health(handle.db, log),
@@ -116,6 +145,19 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       pool: () => handle.poolStats(),
     }),
   };
+  if (link) {
+    deps.health.addCheck(
+      'redis',
+      async () => {
+        try {
+          await link.ping();
+        } catch {
+          throw new NotReady('unreachable');
+        }
+      },
+      { advisory: true },
+    );
+  }
   if (dataDir) {
     deps.health.addCheck('storage', async () => {
       if (storage.full) throw new NotReady('storage full');
@@ -167,7 +209,9 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       storage.stop();
       await deps.readMarks.flush();
       deps.sockets.close();
+      await presence.close();
       if (!options.bus) await bus.close();
+      await link?.close();
       await metricsServer?.close();
       if (ownsDb) await handle.close();
       release();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dbEnvSchema } from '@parley/db';
@@ -45,6 +45,13 @@ export const envSchema = baseSchema.extend(limitsEnvSchema.shape).extend({
     .transform((v) => v === 'true' || v === '1'),
   PARLEY_TRUSTED_PROXIES: csv,
   PARLEY_PROXY_HOPS: z.coerce.number().int().min(0).optional(),
+  /** Cluster mode: several nodes share this Redis (bus, presence, typing, limits). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: 'REDIS_URL must be a redis:// or rediss:// URL.' })
+    .optional(),
+  PARLEY_REDIS_PREFIX: z.string().min(1).default('parley:'),
+  PARLEY_NODE_ID: z.string().min(1).max(64).optional(),
   PARLEY_SCRYPT_N: z.coerce
     .number()
     .int()
@@ -81,6 +88,12 @@ export interface Config {
   /** Instead of a list: how many proxies stand in front (the hop count). */
   proxyHops: number | undefined;
   limits: Limits;
+  /** Set: cluster mode on this Redis (docs/design.md, "Several nodes"). */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel (clusters sharing one Redis differ in it). */
+  redisPrefix: string;
+  /** This node's name in the cluster (presence, the bus); random per process by default. */
+  nodeId: string;
   /** Bytes a socket may have queued before the server gives up on it. */
   maxBufferedBytes: number;
   /** Largest WebSocket frame and HTTP body accepted. */
@@ -181,6 +194,9 @@ export function loadConfig(
       env.PARLEY_PROXY_HOPS !== undefined,
     trustedProxies: env.PARLEY_TRUSTED_PROXIES,
     proxyHops: env.PARLEY_PROXY_HOPS,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.PARLEY_REDIS_PREFIX,
+    nodeId: env.PARLEY_NODE_ID ?? randomUUID(),
     maxBufferedBytes: env.PARLEY_WS_MAX_BUFFERED_BYTES,
     maxPayloadBytes: env.PARLEY_MAX_PAYLOAD_BYTES,
     typingTtlMs: 5_000,

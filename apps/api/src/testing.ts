@@ -3,6 +3,7 @@
  * ephemeral loopback port over a fresh test database (`@parley/db/testing`: PGlite, or a new
  * database on TEST_DATABASE_URL). Not used by the server itself.
  */
+import { randomUUID } from 'node:crypto';
 import type { DbHandle } from '@parley/db';
 import { createTestDb } from '@parley/db/testing';
 import { createApp, type RunningApp } from './app.js';
@@ -28,6 +29,21 @@ export interface TestServerOptions {
   log?: Logger;
   /** Called with every statement the database client sends (see createDb's `onQuery`). */
   onQuery?: (statement: string) => void;
+  /**
+   * Cluster mode on this Redis (a node of a cluster; `startSibling` adds more), under a key
+   * prefix of its own so test files sharing one Redis do not meet.
+   */
+  redisUrl?: string;
+}
+
+export interface SiblingOptions {
+  /** Runs before each Redis SUBSCRIBE of that node is sent (delays its acknowledgement). */
+  beforeSubscribe?: (channel: string) => Promise<void>;
+}
+
+/** TEST_REDIS_URL, or why cluster tests skip (tests print it). */
+export function testRedisUrl(): string | undefined {
+  return process.env.TEST_REDIS_URL || undefined;
 }
 
 export interface TestServer {
@@ -44,8 +60,11 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Starts the app again after `stop`, on the same database and port. */
   start(): Promise<RunningApp>;
-  /** Another app on the same database, on a port of its own (a second node); close it yourself. */
-  startSibling(): Promise<RunningApp>;
+  /**
+   * Another app on the same database (and Redis, in cluster mode), on a port of its own (a
+   * second node); close it yourself.
+   */
+  startSibling(options?: SiblingOptions): Promise<RunningApp>;
   /** Stops the app and drops the database. */
   close(): Promise<void>;
 }
@@ -58,8 +77,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     secret: TEST_SECRET,
     logLevel: 'silent',
     passwordHashing: TEST_PASSWORD_HASHING,
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...options.config,
   };
+  if (config.redisUrl && !config.redisPrefix)
+    config.redisPrefix = `parley-test-${randomUUID().slice(0, 8)}:`;
   const { env = {}, log } = options;
   let app: RunningApp;
   try {
@@ -87,8 +109,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     stop,
     start,
-    startSibling() {
-      return createApp({ db, config: { ...config, port: 0 }, env, log });
+    startSibling(sibling: SiblingOptions = {}) {
+      return createApp({ db, config: { ...config, port: 0 }, env, log, ...sibling });
     },
     async close() {
       await app.close();

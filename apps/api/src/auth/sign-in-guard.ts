@@ -1,4 +1,5 @@
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { LimiterFactory } from '../limits/limiters.js';
 import type { Limits } from '../limits/settings.js';
 
 const HOUR = 3600;
@@ -20,7 +21,8 @@ const MAX_ENTRIES = 100_000;
  *   time. A distributed guess at one account is slowed to a crawl, never stopped for good, and
  *   addresses the account signed in from before are never slowed.
  *
- * The state is per node and in memory (a restart forgets it).
+ * The per-pair and per-address counts are in the limiter store (Redis in a cluster, so shared
+ * by every node); the per-username spacing and familiar addresses are per node and in memory.
  */
 /** What `check` let through; handed back to `failed` or `succeeded`. */
 export interface Attempt {
@@ -31,8 +33,8 @@ export interface Attempt {
 }
 
 export class SignInGuard {
-  readonly #pair: RateLimiterMemory;
-  readonly #address: RateLimiterMemory;
+  readonly #pair: RateLimiterAbstract;
+  readonly #address: RateLimiterAbstract;
   /** Failures (and attempts in progress) per username, in a 15-minute window. */
   readonly #failures = new Map<string, { count: number; resetAt: number }>();
   /** Before this time, unfamiliar addresses may not try this username. */
@@ -40,15 +42,18 @@ export class SignInGuard {
   /** `username address` → when it last signed in from there. */
   readonly #familiar = new Map<string, number>();
 
-  constructor(private readonly limits: Limits['signIn']) {
-    this.#pair = new RateLimiterMemory({
+  constructor(
+    private readonly limits: Limits['signIn'],
+    limiter: LimiterFactory,
+  ) {
+    this.#pair = limiter({
       keyPrefix: 'signin-pair',
       points: limits.failsPerUserAddress,
       // (Its memory store expires keys with setTimeout, which cannot wait past 24.8 days.)
       duration: 7 * DAY,
       blockDuration: HOUR,
     });
-    this.#address = new RateLimiterMemory({
+    this.#address = limiter({
       keyPrefix: 'signin-address',
       points: limits.failsPerAddressDay,
       duration: DAY,

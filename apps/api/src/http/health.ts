@@ -22,12 +22,16 @@ function withTimeout(check: ReadinessCheck): Promise<void> {
 /**
  * `/healthz`: the process is alive and its event loop turns (liveness: restart it if not).
  * `/readyz`: it should get traffic (readiness): not shutting down, and every check passes —
- * the database answers and has every migration of this build; further checks (Redis, once
- * there is one) are added with `addCheck`. Answers are JSON; a failed check says which, with
+ * the database answers and has every migration of this build; further checks are added with
+ * `addCheck`. An advisory check (Redis) is reported but leaves the node ready: taking every
+ * node out of the balancer because Redis is down would stop sends, which need only the
+ * database. Answers are JSON; a failed check says which, with
  * a short reason, and the detail goes to the log when readiness changes.
  */
 export class Health {
   private readonly checks = new Map<string, ReadinessCheck>();
+  /** Checks that are reported but do not make the node unready (Redis: sends go on without it). */
+  private readonly advisory = new Set<string>();
   private shuttingDown = false;
   private lastReady: boolean | null = null;
 
@@ -47,8 +51,9 @@ export class Health {
     });
   }
 
-  addCheck(name: string, check: ReadinessCheck): void {
+  addCheck(name: string, check: ReadinessCheck, options: { advisory?: boolean } = {}): void {
     this.checks.set(name, check);
+    if (options.advisory) this.advisory.add(name);
   }
 
   /** From now on /readyz answers 503 (the server is stopping). */
@@ -68,7 +73,7 @@ export class Health {
         }
       }),
     );
-    const ready = Object.values(checks).every((v) => v === 'ok');
+    const ready = Object.entries(checks).every(([k, v]) => v === 'ok' || this.advisory.has(k));
     if (ready !== this.lastReady) {
       if (ready) this.log.info({ checks }, 'ready');
       else this.log.warn({ checks }, 'not ready');

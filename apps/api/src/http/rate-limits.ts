@@ -1,5 +1,6 @@
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { BurstyRateLimiter, type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { SignInGuard } from '../auth/sign-in-guard.js';
+import { type LimiterFactory, memoryLimiters } from '../limits/limiters.js';
 import type { Limits, RateName } from '../limits/settings.js';
 
 export interface RateLimits {
@@ -8,32 +9,35 @@ export interface RateLimits {
   /** Wrong passwords: per username and address, per address, per username (see the guard). */
   signIn: SignInGuard;
   /** Sign-in and sign-up attempts per client address (each costs a scrypt hash). */
-  signInAddress: RateLimiterMemory;
+  signInAddress: RateLimiterAbstract;
   /** Typing signals per user. */
-  typing: RateLimiterMemory;
+  typing: RateLimiterAbstract;
   /** Every other writing mutation belongs to one of these, keyed by user (see the README). */
-  rates: Record<RateName, RateLimiterMemory>;
+  rates: Record<RateName, RateLimiterAbstract>;
 }
 
-export function createRateLimits(config: {
-  sendRatePerSecond: number;
-  sendBurst: number;
-  limits: Limits;
-}): RateLimits {
+export function createRateLimits(
+  config: {
+    sendRatePerSecond: number;
+    sendBurst: number;
+    limits: Limits;
+  },
+  limiter: LimiterFactory = memoryLimiters,
+): RateLimits {
   const { rates } = config.limits;
   const rateLimiters = Object.fromEntries(
     Object.entries(rates).map(([name, rate]) => [
       name,
-      new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.seconds }),
+      limiter({ keyPrefix: name, points: rate.points, duration: rate.seconds }),
     ]),
-  ) as Record<RateName, RateLimiterMemory>;
+  ) as Record<RateName, RateLimiterAbstract>;
   return {
     // A bucket of `rate` per second, plus a burst bucket that refills over 10 s.
     send: new BurstyRateLimiter(
-      new RateLimiterMemory({ keyPrefix: 'send', points: config.sendRatePerSecond, duration: 1 }),
-      new RateLimiterMemory({ keyPrefix: 'send-burst', points: config.sendBurst, duration: 10 }),
+      limiter({ keyPrefix: 'send', points: config.sendRatePerSecond, duration: 1 }),
+      limiter({ keyPrefix: 'send-burst', points: config.sendBurst, duration: 10 }),
     ),
-    signIn: new SignInGuard(config.limits.signIn),
+    signIn: new SignInGuard(config.limits.signIn, limiter),
     signInAddress: rateLimiters.auth,
     typing: rateLimiters.typing,
     rates: rateLimiters,

@@ -104,10 +104,14 @@ export const liveRouter = router({
     try {
       await live.ready;
       const members = await memberIdsOf(db, input.roomId);
+      const [online, typing] = await Promise.all([
+        presence.onlineAmong(members),
+        ctx.deps.typing.typingIn(input.roomId),
+      ]);
       yield {
         type: 'presence.snapshot' as const,
-        online: members.filter(presence.isOnline),
-        typing: ctx.deps.typing.typingIn(input.roomId),
+        online: members.filter((id) => online.has(id)),
+        typing,
       };
       for await (const event of stream) {
         if (event.type !== 'room.activity') yield event;

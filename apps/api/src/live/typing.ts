@@ -1,15 +1,22 @@
 import type { UserRef } from '@parley/api-contract/schemas';
+import type { RedisTypingStore } from '../cluster/typing-store.js';
 import type { EventPublisher } from '../events/publisher.js';
 
-/** "Ana is typing…": on while signals keep coming, off `ttlMs` after the last one or on send. */
+/**
+ * "Ana is typing…": on while signals keep coming, off `ttlMs` after the last one or on send.
+ * In a cluster the state is in Redis (cluster/typing-store.ts), since a user's signals may
+ * reach any node; this node keeps a timer for the signals it received. While Redis is away
+ * each node falls back to its own state.
+ */
 export class TypingTracker {
   readonly #timers = new Map<string, NodeJS.Timeout>();
-  /** Who is typing, by room. */
+  /** Who is typing, by room (this node's view). */
   readonly #typing = new Map<string, Map<string, UserRef>>();
 
   constructor(
     private readonly events: EventPublisher,
     private readonly ttlMs: number,
+    private readonly store?: RedisTypingStore,
   ) {}
 
   touch(roomId: string, user: UserRef): void {
@@ -19,7 +26,7 @@ export class TypingTracker {
     else {
       this.#timers.set(
         key,
-        setTimeout(() => this.stop(roomId, user), this.ttlMs),
+        setTimeout(() => this.#expire(roomId, user), this.ttlMs),
       );
       let room = this.#typing.get(roomId);
       if (!room) {
@@ -27,24 +34,72 @@ export class TypingTracker {
         this.#typing.set(roomId, room);
       }
       room.set(user.id, user);
-      this.events.typingChanged(roomId, user, true);
+      if (!this.store) this.events.typingChanged(roomId, user, true);
     }
+    this.store?.touch(roomId, user, Date.now() + this.ttlMs).then(
+      (started) => started && this.events.typingChanged(roomId, user, true),
+      () => !timer && this.events.typingChanged(roomId, user, true),
+    );
   }
 
-  stop(roomId: string, user: UserRef): void {
-    const key = `${roomId}:${user.id}`;
+  #forget(roomId: string, userId: string): boolean {
+    const key = `${roomId}:${userId}`;
     const timer = this.#timers.get(key);
-    if (!timer) return;
+    if (!timer) return false;
     clearTimeout(timer);
     this.#timers.delete(key);
     const room = this.#typing.get(roomId);
-    room?.delete(user.id);
+    room?.delete(userId);
     if (room?.size === 0) this.#typing.delete(roomId);
-    this.events.typingChanged(roomId, user, false);
+    return true;
   }
 
-  typingIn(roomId: string): UserRef[] {
-    return [...(this.#typing.get(roomId)?.values() ?? [])];
+  #expire(roomId: string, user: UserRef): void {
+    if (!this.store) {
+      this.stop(roomId, user);
+      return;
+    }
+    this.store.expire(roomId, user.id).then(
+      (until) => {
+        const key = `${roomId}:${user.id}`;
+        if (until > 0 && this.#timers.has(key)) {
+          // Refreshed through another node: wait for that.
+          const wait = Math.max(50, until - Date.now());
+          this.#timers.set(
+            key,
+            setTimeout(() => this.#expire(roomId, user), wait),
+          );
+          return;
+        }
+        this.#forget(roomId, user.id);
+        if (until === 0) this.events.typingChanged(roomId, user, false);
+      },
+      () => {
+        if (this.#forget(roomId, user.id)) this.events.typingChanged(roomId, user, false);
+      },
+    );
+  }
+
+  stop(roomId: string, user: UserRef): void {
+    const known = this.#forget(roomId, user.id);
+    if (!this.store) {
+      if (known) this.events.typingChanged(roomId, user, false);
+      return;
+    }
+    this.store.stop(roomId, user.id).then(
+      (ended) => ended && this.events.typingChanged(roomId, user, false),
+      () => known && this.events.typingChanged(roomId, user, false),
+    );
+  }
+
+  async typingIn(roomId: string): Promise<UserRef[]> {
+    const here = [...(this.#typing.get(roomId)?.values() ?? [])];
+    if (!this.store) return here;
+    try {
+      return await this.store.typingIn(roomId);
+    } catch {
+      return here;
+    }
   }
 
   close(): void {

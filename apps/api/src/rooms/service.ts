@@ -17,8 +17,10 @@ export interface RoomDeps {
   presence: PresenceTracker;
 }
 
+const onlineAmong = (deps: RoomDeps) => (ids: string[]) => deps.presence.onlineAmong(ids);
+
 async function summaryFor(deps: RoomDeps, userId: string, roomId: string): Promise<RoomSummary> {
-  const [summary] = await roomSummaries(deps.db, userId, deps.presence.isOnline, roomId);
+  const [summary] = await roomSummaries(deps.db, userId, onlineAmong(deps), roomId);
   if (!summary) throw new Error(`no summary of room ${roomId} for ${userId}`);
   return summary;
 }
@@ -33,7 +35,7 @@ async function announceJoined(deps: RoomDeps, roomId: string, userId: string) {
     .select({ id: users.id, username: users.username, displayName: users.displayName })
     .from(users)
     .where(eq(users.id, userId));
-  if (user) deps.events.memberJoined(roomId, user, deps.presence.isOnline(userId));
+  if (user) deps.events.memberJoined(roomId, user, await deps.presence.isOnline(userId));
 }
 
 async function findUser(db: Db, username: string): Promise<Result<{ id: string }>> {
@@ -42,7 +44,7 @@ async function findUser(db: Db, username: string): Promise<Result<{ id: string }
 }
 
 export function listRooms(deps: RoomDeps, userId: string): Promise<RoomSummary[]> {
-  return roomSummaries(deps.db, userId, deps.presence.isOnline);
+  return roomSummaries(deps.db, userId, onlineAmong(deps));
 }
 
 export async function createRoom(
@@ -309,7 +311,8 @@ export async function roomMembers(deps: RoomDeps, userId: string, roomId: string
     .where(eq(memberships.roomId, roomId))
     .orderBy(users.username)
     .limit(LIMITS.memberListMax);
-  return ok(rows.map((m) => ({ ...m, online: deps.presence.isOnline(m.id) })));
+  const online = await deps.presence.onlineAmong(rows.map((m) => m.id));
+  return ok(rows.map((m) => ({ ...m, online: online.has(m.id) })));
 }
 
 export async function markRead(

@@ -29,7 +29,7 @@ interface SummaryRow {
 export async function roomSummaries(
   db: Db,
   userId: string,
-  isOnline: (userId: string) => boolean,
+  onlineAmong: (userIds: string[]) => Promise<Set<string>>,
   onlyRoomId?: string,
 ): Promise<RoomSummary[]> {
   const rows = await queryRows<SummaryRow>(
@@ -65,6 +65,7 @@ export async function roomSummaries(
     order by last.created_at desc nulls last, r.created_at desc
     limit ${LIMITS.roomListMax}`,
   );
+  const online = await onlineAmong(rows.flatMap((r) => (r.peer ? [r.peer.id] : [])));
   return rows.map(
     (r): RoomSummary => ({
       id: r.id,
@@ -77,7 +78,7 @@ export async function roomSummaries(
       lastReadPosition: Number(r.last_read_position),
       unread: Number(r.unread),
       memberCount: Number(r.member_count),
-      peer: r.peer ? { ...r.peer, online: isOnline(r.peer.id) } : null,
+      peer: r.peer ? { ...r.peer, online: online.has(r.peer.id) } : null,
       lastMessage: r.last_message,
     }),
   );

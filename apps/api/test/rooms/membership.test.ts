@@ -75,7 +75,10 @@ describe('membership changes', () => {
         cleoOnline = true;
       },
     });
-    await waitFor(() => cleoOnline && server.app.deps.presence.isOnline(cleo.user.id), 'cleo on');
+    await waitFor(
+      () => cleoOnline && server.app.deps.presence.isOnlineHere(cleo.user.id),
+      'cleo on',
+    );
     await cleo.client.rooms.join.mutate({ roomId: room.id });
     await waitFor(() => seen.length === 1, 'cleo joined');
     // Joining again changes nothing and says nothing.
