@@ -1,7 +1,8 @@
 /**
  * `pnpm screenshots`: builds the web app, starts a production-mode server on a fresh database,
  * seeds a demo (people, rooms, a conversation) and captures the main screens into
- * docs/screenshots/ (1280 px light and dark, 375 px light and dark, the room list at 375 px, sign-in).
+ * docs/screenshots/ (1280 px light and dark, 375 px light and dark, the room list at 375 px, sign-in,
+ * Settings at 1280 px and 375 px, a new bot token, Admin light and dark).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -130,6 +131,8 @@ try {
       signedIn: boolean;
       /** Signed in: the room list (a phone's first screen) instead of #launch-week. */
       roomList?: boolean;
+      /** Signed in: Settings (its top, or a bot token just created) or Admin. */
+      screen?: 'settings' | 'bot-token' | 'admin';
     },
   ) => {
     const ctx = await browser.newContext({
@@ -141,6 +144,26 @@ try {
     if (!opts.signedIn) {
       await page.goto(server.url);
       await page.getByLabel('Username').waitFor();
+    } else if (opts.screen === 'settings' || opts.screen === 'bot-token') {
+      await signedIn(ctx, 'mira');
+      await page.goto(`${server.url}/#/settings`);
+      await page.getByRole('heading', { name: 'Settings' }).waitFor();
+      await page.getByRole('list', { name: 'Sessions' }).waitFor();
+      await page.getByRole('list', { name: 'Bot tokens' }).waitFor();
+      if (opts.screen === 'bot-token') {
+        await page.getByLabel('Token name').fill('dicebot');
+        await page.getByRole('button', { name: 'Create token' }).click();
+        await page.getByText('it will not be shown again').waitFor();
+        await page
+          .getByRole('heading', { name: 'Bot tokens' })
+          .evaluate((h) => h.scrollIntoView({ block: 'start' }));
+      }
+    } else if (opts.screen === 'admin') {
+      await signedIn(ctx, 'mira');
+      await page.goto(`${server.url}/#/admin`);
+      await page.getByRole('heading', { name: 'Admin' }).waitFor();
+      await page.getByRole('list', { name: 'People' }).waitFor();
+      await page.getByRole('list', { name: 'Invites' }).waitFor();
     } else if (opts.roomList) {
       await signedIn(ctx, 'mira');
       await page.goto(server.url);
@@ -181,6 +204,27 @@ try {
     roomList: true,
   });
   await shoot('sign-in', { width: 1280, height: 800, colorScheme: 'light', signedIn: false });
+
+  // Mira (the first account) owns the workspace: invite-only, two invites, Dev deactivated.
+  await client('mira').tokens.create.mutate({ name: 'deploy notifier' });
+  await client('mira').admin.updateSettings.mutate({ signUp: 'invite' });
+  await client('mira').admin.createInvite.mutate({ expiresInHours: 24 * 7, maxUses: 5 });
+  const used = await client('mira').admin.createInvite.mutate({ expiresInHours: 24 });
+  await client('mira').admin.revokeInvite.mutate({ inviteId: used.invite.id });
+  const devId = (await client('mira').admin.users.query({ search: 'dev' })).users[0]?.id;
+  if (devId) await client('mira').admin.deactivateUser.mutate({ userId: devId });
+  const settings = { colorScheme: 'light', signedIn: true } as const;
+  await shoot('settings', { ...settings, width: 1280, height: 1000, screen: 'settings' });
+  await shoot('settings-bot-token', { ...settings, width: 1280, height: 800, screen: 'bot-token' });
+  await shoot('settings-mobile', { ...settings, width: 375, height: 812, screen: 'settings' });
+  await shoot('admin', { ...settings, width: 1280, height: 1000, screen: 'admin' });
+  await shoot('admin-dark', {
+    ...settings,
+    colorScheme: 'dark',
+    width: 1280,
+    height: 1000,
+    screen: 'admin',
+  });
 } finally {
   await browser.close();
   await server.close();

@@ -1,6 +1,7 @@
-import type { UserRef } from '@parley/api-contract';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { AccountBar } from '../features/auth/AccountBar';
+import { ScreenTabs } from '../features/auth/ScreenTabs';
+import { type Me, useMeUpdated, useSessionWatch } from '../features/auth/session';
 import { COMPOSER_ID } from '../features/messages/Composer';
 import { outbox } from '../features/messages/outbox';
 import { useOutboxSender } from '../features/messages/useSendMessage';
@@ -8,14 +9,37 @@ import { RoomView } from '../features/room/RoomView';
 import { RoomDialog, type RoomDialogKind } from '../features/rooms/dialogs';
 import { useCurrentRoom, useRoomListLive } from '../features/rooms/roomList';
 import { Sidebar } from '../features/rooms/Sidebar';
+import { useScreenRoute } from '../lib/route';
 import { ConnectionBanner } from './ConnectionBanner';
 import { usePageTitle } from './pageTitle';
 import { useRecoverFailedQueries } from './recovery';
 
-/** The signed-in screen: the sidebar, the open room (or a welcome), the room dialogs. */
-export function ChatShell({ me }: { me: UserRef }) {
+// Settings and Admin are seldom open: they load when first opened, not with the chat.
+const SettingsScreen = lazy(() =>
+  import('../features/settings/SettingsScreen').then((m) => ({ default: m.SettingsScreen })),
+);
+const AdminScreen = lazy(() =>
+  import('../features/admin/AdminScreen').then((m) => ({ default: m.AdminScreen })),
+);
+
+/**
+ * The signed-in screen: the sidebar, the open room (or Settings, Admin, a welcome), the room
+ * dialogs.
+ */
+export function ChatShell({ me }: { me: Me }) {
   const [dialog, setDialog] = useState<RoomDialogKind | null>(null);
-  useRoomListLive(me.id);
+  const meUpdated = useMeUpdated();
+  useRoomListLive(me.id, (event) => {
+    if (event.type === 'user.updated' && event.user.id === me.id) meUpdated(event.user);
+  });
+  useSessionWatch();
+  const screen = useScreenRoute();
+  const page =
+    screen === 'settings' ? (
+      <SettingsScreen me={me} tabs={<ScreenTabs me={me} />} />
+    ) : screen === 'admin' && me.role === 'owner' ? (
+      <AdminScreen me={me} tabs={<ScreenTabs me={me} />} />
+    ) : null;
   useOutboxSender(me.id);
   useRecoverFailedQueries();
   const { roomId, room, rooms } = useCurrentRoom();
@@ -23,7 +47,7 @@ export function ChatShell({ me }: { me: UserRef }) {
 
   return (
     // The whole app is the page's main content: on a phone the room list alone is the screen.
-    <main className={`shell ${roomId ? 'has-room' : 'no-room'}`}>
+    <main className={`shell ${roomId || page ? 'has-room' : 'no-room'}`}>
       {room && (
         <a
           className="skip-link"
@@ -40,10 +64,20 @@ export function ChatShell({ me }: { me: UserRef }) {
       <Sidebar
         onDialog={setDialog}
         footer={<AccountBar me={me} onSignOut={() => outbox.forget(me.id)} />}
-        brandIsTitle={!room}
+        brandIsTitle={!room && !page}
       />
       <div className="main">
-        {room ? (
+        {page ? (
+          <Suspense
+            fallback={
+              <div className="splash" role="status">
+                Loading…
+              </div>
+            }
+          >
+            {page}
+          </Suspense>
+        ) : room ? (
           <RoomView key={room.id} room={room} me={me} />
         ) : (
           <Welcome hasRooms={Boolean(rooms?.length)} onDialog={setDialog} />

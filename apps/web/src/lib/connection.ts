@@ -5,17 +5,26 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting'
 
 type Listener = () => void;
 
+/** The close code of a socket whose session or token the server no longer accepts. */
+export const CLOSE_REVOKED = 4401;
+
 /**
  * The WebSocket used for subscriptions. It is lazy: it opens with the first subscription and
  * carries the session cookie of the moment it opens, so `restart()` after sign-in/out.
  */
 export class Socket {
+  private revokedListeners = new Set<Listener>();
   readonly ws = createWSClient({
     url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/trpc`,
     lazy: { enabled: true, closeMs: 0 },
     keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
     // Quick first retries, then at most every 4 s, so coming back online feels immediate.
     retryDelayMs: (attempt) => (attempt === 0 ? 0 : Math.min(500 * 2 ** attempt, 4_000)),
+    // 4401: the server closed the socket because its session was revoked (signed out elsewhere,
+    // password changed, account deactivated) or no longer works.
+    onClose: (cause) => {
+      if (cause?.code === CLOSE_REVOKED) for (const l of this.revokedListeners) l();
+    },
   });
   private status: ConnectionStatus = 'idle';
   private listeners = new Set<Listener>();
@@ -60,6 +69,12 @@ export class Socket {
     if (status === this.status) return;
     this.status = status;
     for (const l of this.listeners) l();
+  }
+
+  /** Calls `listener` whenever the server closes the socket because its credentials are gone. */
+  onRevoked(listener: Listener): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
   }
 
   getStatus = (): ConnectionStatus => this.status;

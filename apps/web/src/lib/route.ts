@@ -23,3 +23,23 @@ export function openRoom(roomId: string | null): void {
   const next = roomId ? roomHref(roomId) : '#/';
   if (location.hash !== next) location.hash = next;
 }
+
+/** Screens that take the place of a room: #/settings, #/admin. */
+export type Screen = 'settings' | 'admin';
+
+export function currentScreen(): Screen | null {
+  const name = /^#\/(\w+)$/.exec(location.hash)?.[1];
+  return name === 'settings' || name === 'admin' ? name : null;
+}
+
+export function useScreenRoute(): Screen | null {
+  return useSyncExternalStore(subscribe, currentScreen);
+}
+
+export function screenHref(screen: Screen): string {
+  return `#/${screen}`;
+}
+
+export function openScreen(screen: Screen): void {
+  location.hash = screenHref(screen);
+}

@@ -2,7 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { errorCode, errorMessage, fieldIssues } from '../../lib/errors';
 import { check, type FieldErrors } from '../../lib/validate';
 import { FormError, focusFirstError, TextField, useForm } from '../../ui/form';
-import { useSignIn, useSignUp } from './session';
+import { Notice } from '../../ui/Notice';
+import { useSignedOutNotice, useSignIn, useSignUp } from './session';
 
 type Mode = 'signIn' | 'signUp';
 type Field = 'username' | 'password' | 'displayName';
@@ -31,10 +32,17 @@ function serverErrors(mode: Mode, error: unknown): FieldErrors<Field> {
   return { form: message };
 }
 
+/** The code of an invite link (`/?invite=CODE`), if the page was opened with one. */
+function inviteInUrl(): string | undefined {
+  return new URLSearchParams(location.search).get('invite')?.trim() || undefined;
+}
+
 const REQUIRED = { username: 'Enter your username.', password: 'Enter your password.' };
 
 export function AuthScreen() {
-  const [mode, setMode] = useState<Mode>('signIn');
+  const [invite] = useState(inviteInUrl);
+  const [mode, setMode] = useState<Mode>(invite ? 'signUp' : 'signIn');
+  const signedOut = useSignedOutNotice();
   const { values, errors, setErrors, field } = useForm<Field>({
     username: '',
     password: '',
@@ -58,12 +66,14 @@ export function AuthScreen() {
       const displayName = values.displayName.trim() || undefined;
       const checked = await check(
         (s) => s.authInputs.signUp,
-        { username, password, displayName },
+        { username, password, displayName, invite },
         REQUIRED,
       );
-      setErrors(checked.ok ? {} : checked.errors);
+      // A mangled invite code is the link's fault, not a field's: say so above the button.
+      const { invite: badInvite, ...errors } = checked.ok ? {} : checked.errors;
+      setErrors(badInvite ? { ...errors, form: badInvite } : errors);
       if (checked.ok) signUp.mutate(checked.data, { onError });
-      else focusFirstError(form, checked.errors, FIELDS);
+      else focusFirstError(form, errors, FIELDS);
     }
   };
 
@@ -79,9 +89,14 @@ export function AuthScreen() {
           <span className="logo" aria-hidden="true" />
           <span>Parley</span>
         </div>
+        {signedOut.notice && <Notice message={signedOut.notice} onDismiss={signedOut.dismiss} />}
         <h1>{mode === 'signIn' ? 'Welcome back' : 'Create your account'}</h1>
         <p className="muted">
-          {mode === 'signIn' ? 'Sign in to pick up the conversation.' : 'It takes ten seconds.'}
+          {mode === 'signIn'
+            ? 'Sign in to pick up the conversation.'
+            : invite
+              ? 'You have been invited. It takes ten seconds.'
+              : 'It takes ten seconds.'}
         </p>
         <form onSubmit={submit} noValidate>
           <TextField

@@ -1,4 +1,4 @@
-import type { MessageView, RouterOutputs } from '@parley/api-contract';
+import type { MessageView, RouterOutputs, UserRef } from '@parley/api-contract';
 import type { InfiniteData } from '@tanstack/react-query';
 
 /**
@@ -28,6 +28,30 @@ export function upsertMessage(
   const [first, ...rest] = data.pages;
   if (!first) return data;
   return { ...data, pages: [{ ...first, items: [message, ...first.items] }, ...rest] };
+}
+
+/** Someone's new display name, on their messages and on replies quoting them. */
+export function renameUser(
+  data: MessagePages | undefined,
+  user: UserRef,
+): MessagePages | undefined {
+  if (!data) return data;
+  const rename = (m: MessageView): MessageView => {
+    const author = m.author.id === user.id ? { ...m.author, ...user } : m.author;
+    const replyTo =
+      m.replyTo && m.replyTo.author.id === user.id
+        ? { ...m.replyTo, author: { ...m.replyTo.author, ...user } }
+        : m.replyTo;
+    return author === m.author && replyTo === m.replyTo ? m : { ...m, author, replyTo };
+  };
+  let changed = false;
+  const pages = data.pages.map((page) => {
+    const items = page.items.map(rename);
+    if (items.every((m, i) => m === page.items[i])) return page;
+    changed = true;
+    return { ...page, items };
+  });
+  return changed ? { ...data, pages } : data;
 }
 
 /** A deleted message stays deleted, and an older edit never replaces a newer one. */

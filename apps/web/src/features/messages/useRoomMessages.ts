@@ -1,9 +1,15 @@
-import type { MessageView } from '@parley/api-contract';
+import type { MessageView, UserRef } from '@parley/api-contract';
 import { skipToken, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTRPC } from '../../lib/trpc';
-import { type MessagePages, messagesOf, newestPositionOf, upsertMessage } from './messagePages';
+import {
+  type MessagePages,
+  messagesOf,
+  newestPositionOf,
+  renameUser,
+  upsertMessage,
+} from './messagePages';
 import { outbox, usePending } from './outbox';
 
 const PAGE_SIZE = 50;
@@ -53,6 +59,13 @@ export function useRoomMessages(roomId: string, meId: string) {
     [queryClient, roomId, meId],
   );
 
+  /** Someone changed display name (a live activity event): their messages show the new one. */
+  const renamed = useCallback(
+    (user: UserRef) =>
+      queryClient.setQueryData<MessagePages>(key, (data) => renameUser(data, user)),
+    [queryClient, key],
+  );
+
   useSubscription(
     trpc.live.roomEvents.subscriptionOptions(
       since === null ? skipToken : { roomId, lastEventId: since },
@@ -78,5 +91,5 @@ export function useRoomMessages(roomId: string, meId: string) {
 
   const newestPosition = Math.max(lastEvent, messages.at(-1)?.position ?? 0);
 
-  return { history, messages, pending, newestPosition, apply };
+  return { history, messages, pending, newestPosition, apply, renamed };
 }

@@ -22,10 +22,19 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
   const refreshMembers = useRefreshMembers(roomId);
   const refreshRooms = useRefreshRoomList();
   // Someone joined, left or was removed: the member list and the header's count follow.
-  const { online, typing } = useRoomActivity(roomId, me.id, () => {
-    void refreshMembers();
-    void refreshRooms();
-  });
+  const { online, typing } = useRoomActivity(
+    roomId,
+    me.id,
+    () => {
+      void refreshMembers();
+      void refreshRooms();
+    },
+    // A new display name: on their messages, and in the member list.
+    (user) => {
+      messages.renamed(user);
+      void refreshMembers();
+    },
+  );
   const onTyping = useTypingSignal(roomId);
   const [notice, setNotice] = useState<string | null>(null);
   const { leave, leaving } = useLeaveRoom(roomId, (error) => setNotice(errorMessage(error)));

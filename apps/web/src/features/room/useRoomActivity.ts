@@ -1,3 +1,4 @@
+import type { UserRef } from '@parley/api-contract';
 import { useMutation } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -15,17 +16,21 @@ const TYPING_EVERY_MS = 2_000;
 
 /**
  * Who is online and who is typing in a room, live. `onMembersChanged` runs when someone joins,
- * leaves or is removed, for the owners of the member list and count to fetch them again.
+ * leaves or is removed, for the owners of the member list and count to fetch them again;
+ * `onUserUpdated` when someone changes display name, for the owners of what shows it.
  */
 export function useRoomActivity(
   roomId: string,
   meId: string,
   onMembersChanged: () => void,
+  onUserUpdated?: (user: UserRef) => void,
 ): Activity {
   const trpc = useTRPC();
   const [activity, setActivity] = useState(NO_ACTIVITY);
   const membersChanged = useRef(onMembersChanged);
   membersChanged.current = onMembersChanged;
+  const userUpdated = useRef(onUserUpdated);
+  userUpdated.current = onUserUpdated;
   useSubscription(
     trpc.live.roomActivity.subscriptionOptions(
       { roomId },
@@ -34,6 +39,7 @@ export function useRoomActivity(
           const now = Date.now();
           setActivity((state) => applyActivityEvent(state, event, meId, now));
           if (changesMembers(event)) membersChanged.current();
+          if (event.type === 'user.updated') userUpdated.current?.(event.user);
         },
       },
     ),

@@ -43,8 +43,11 @@ export function useRefreshRoomList(): () => Promise<void> {
   );
 }
 
-/** Keeps the list live: rooms added or removed, unread counts, DM presence. Mount once. */
-export function useRoomListLive(meId: string): void {
+/**
+ * Keeps the list live: rooms added or removed, unread counts, DM presence. Mount once.
+ * `onOther` sees every event too, for the state other modules own (my own name: `auth.me`).
+ */
+export function useRoomListLive(meId: string, onOther?: (event: UserEvent) => void): void {
   const trpc = useTRPC();
   const update = useRoomListCache();
   const refresh = useRefreshRoomList();
@@ -53,6 +56,7 @@ export function useRoomListLive(meId: string): void {
     update((list) => applyUserEvent(list, event, { meId, openRoomId }));
     if (refetchAfter(event)) void refresh();
     if (event.type === 'room.removed' && event.roomId === openRoomId) openRoom(null);
+    onOther?.(event);
   };
   useSubscription(trpc.live.userEvents.subscriptionOptions(undefined, { onData: onEvent }));
   // Coming back after a drop: anything may have changed while we were away.

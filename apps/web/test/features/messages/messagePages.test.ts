@@ -4,6 +4,7 @@ import {
   type MessagePages,
   messagesOf,
   newestPositionOf,
+  renameUser,
   upsertMessage,
 } from '../../../src/features/messages/messagePages';
 import { ana, ben, message, minutes } from './fixtures';
@@ -73,5 +74,30 @@ describe('messagesOf / newestPositionOf', () => {
   it('finds where live events resume', () => {
     expect(newestPositionOf(pages().pages[0] ?? { items: [], nextCursor: null })).toBe(6);
     expect(newestPositionOf({ items: [], nextCursor: null })).toBe(0);
+  });
+});
+
+describe('renameUser', () => {
+  it('renames their messages and the replies quoting them, and leaves the rest as they were', () => {
+    const before = pages();
+    const reply = message(7, ben, minutes(t0, 7), {
+      replyTo: { id: 'm5', author: ana, body: 'message 5', deleted: false },
+    });
+    const withReply = upsertMessage(before, reply);
+    const renamed = { ...ana, displayName: 'Ana Lima' };
+    const after = renameUser(withReply, renamed);
+    const all = messagesOf(after);
+    expect(all.filter((x) => x.author.id === ana.id).map((x) => x.author.displayName)).toEqual([
+      'Ana Lima',
+      'Ana Lima',
+      'Ana Lima',
+    ]);
+    expect(all.find((x) => x.id === 'm7')?.replyTo?.author.displayName).toBe('Ana Lima');
+    expect(all.find((x) => x.id === 'm2')).toBe(messagesOf(withReply).find((x) => x.id === 'm2'));
+  });
+
+  it('gives back the same data when nobody of theirs is loaded', () => {
+    const data = pages();
+    expect(renameUser(data, { id: 'u-zoe', username: 'zoe', displayName: 'Zoe' })).toBe(data);
   });
 });
