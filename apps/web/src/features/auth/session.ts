@@ -69,10 +69,17 @@ export function useSignUp() {
   return useMutation(trpc.auth.signUp.mutationOptions({ onSuccess }));
 }
 
-/** Nobody is signed in here any more: forget everything but that. */
-async function forgetSession(queryClient: QueryClient, meKey: readonly unknown[]) {
+/**
+ * Nobody is signed in here any more: forget everything but that. A session ended elsewhere
+ * keeps the open room in the address, to come back to after signing in again.
+ */
+async function forgetSession(
+  queryClient: QueryClient,
+  meKey: readonly unknown[],
+  { keepRoute = false } = {},
+) {
   await socket.restart();
-  openRoom(null);
+  if (!keepRoute) openRoom(null);
   queryClient.setQueryData(meKey, null);
   queryClient.removeQueries({
     predicate: (q) => q.queryKey[0]?.toString() !== meKey[0]?.toString(),
@@ -120,7 +127,7 @@ export function useSessionWatch(): void {
         const me = await queryClient.fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 0 });
         if (me) return; // still signed in (the socket reconnects by itself)
         setSignedOutNotice(SIGNED_OUT_NOTICE);
-        await forgetSession(queryClient, trpc.auth.me.queryKey());
+        await forgetSession(queryClient, trpc.auth.me.queryKey(), { keepRoute: true });
       } catch {
         // The server cannot be reached: the connection banner says so, and the socket retries.
       } finally {
