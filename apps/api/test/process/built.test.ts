@@ -51,6 +51,13 @@ describe('the built server', () => {
       const url = await server.url();
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       expect(server.output()).toContain('migrated the database');
+      // Memory after a first start: 823 MiB when PGlite ran initdb in the server's process with
+      // its 128 MB buffer pool, ~245 MiB now (docs/design.md); 400 leaves room for noise.
+      const status = `/proc/${server.child.pid}/status`;
+      if (existsSync(status)) {
+        const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(status, 'utf8'))?.[1]);
+        expect(rssKiB / 1024).toBeLessThan(400);
+      }
     } finally {
       expect(await server.stop()).toBe(0);
     }
