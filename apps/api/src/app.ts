@@ -162,6 +162,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     deps.health.addCheck('storage', async () => {
       if (storage.full) throw new NotReady('storage full');
     });
+    deps.health.addDegradation('storage', () => (storage.full ? 'storage full' : null));
   }
   const http = createHttpServer(deps);
   await new Promise<void>((resolve, reject) => {

@@ -19,8 +19,13 @@ function withTimeout(check: ReadinessCheck): Promise<void> {
   return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A condition the process lives with but should say: a short public reason, or null. */
+export type Degradation = () => string | null;
+
 /**
  * `/healthz`: the process is alive and its event loop turns (liveness: restart it if not).
+ * It stays 200 while degraded (storage full), naming why in `degraded`: a restart would not
+ * free the disk, and a server that cannot start on a full disk would stop serving reads too.
  * `/readyz`: it should get traffic (readiness): not shutting down, and every check passes —
  * the database answers and has every migration of this build; further checks are added with
  * `addCheck`. An advisory check (Redis) is reported but leaves the node ready: taking every
@@ -32,6 +37,7 @@ export class Health {
   private readonly checks = new Map<string, ReadinessCheck>();
   /** Checks that are reported but do not make the node unready (Redis: sends go on without it). */
   private readonly advisory = new Set<string>();
+  private readonly degradations = new Map<string, Degradation>();
   private shuttingDown = false;
   private lastReady: boolean | null = null;
 
@@ -54,6 +60,21 @@ export class Health {
   addCheck(name: string, check: ReadinessCheck, options: { advisory?: boolean } = {}): void {
     this.checks.set(name, check);
     if (options.advisory) this.advisory.add(name);
+  }
+
+  /** A condition /healthz reports (while staying 200); add a readiness check for it too. */
+  addDegradation(name: string, degradation: Degradation): void {
+    this.degradations.set(name, degradation);
+  }
+
+  /** What /healthz says: alive, and what it is living with. */
+  liveness(): { ok: true; degraded?: Record<string, string> } {
+    const degraded: Record<string, string> = {};
+    for (const [name, reason] of this.degradations) {
+      const why = reason();
+      if (why) degraded[name] = why;
+    }
+    return Object.keys(degraded).length > 0 ? { ok: true, degraded } : { ok: true };
   }
 
   /** From now on /readyz answers 503 (the server is stopping). */
@@ -90,7 +111,7 @@ export class Health {
         .writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
         .end(JSON.stringify(body));
     if (path === '/healthz') {
-      json(200, { ok: true });
+      json(200, this.liveness());
       return true;
     }
     if (path === '/readyz') {

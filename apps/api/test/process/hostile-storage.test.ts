@@ -163,7 +163,9 @@ describe.skipIf(why !== null)(
         { headers: { Authorization: `Bearer ${token}` } },
       );
       expect(history.status).toBe(200);
-      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const alive = await fetch(`${base}/healthz`);
+      expect(alive.status).toBe(200);
+      expect(await alive.json()).toEqual({ ok: true, degraded: { storage: 'storage full' } });
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ ok: false, checks: { storage: 'storage full' } });
@@ -183,6 +185,7 @@ describe.skipIf(why !== null)(
       }
       expect(resumed).toBe(true);
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true });
       expect(server.output()).toContain('storage available again');
 
       server.child.kill('SIGTERM');
