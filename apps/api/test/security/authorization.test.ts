@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import type { TRPCUntypedClient } from '@trpc/client';
 import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSessionToken } from '../../src/auth/session-tokens.js';
 import { sendMessage } from '../../src/messages/service.js';
 import { createRoom, inviteToRoom } from '../../src/rooms/service.js';
 import { setArchived } from '../../src/rooms/settings.js';
@@ -40,6 +41,7 @@ import {
   type WsClient,
   wsClient,
 } from '../support/security-harness.js';
+import * as hostile from './hostile-support.js';
 
 const CALLERS = ['anonymous', 'outsider', 'member', 'admin', 'bot', 'owner'] as const;
 type Who = (typeof CALLERS)[number];
@@ -807,5 +809,201 @@ describe('authorization matrix', () => {
     expect((await bot.auth.me.query())?.id).toBe(people.admin.id);
     await typed.admin.tokens.revoke.mutate({ tokenId: created.token.id });
     expect(await outcome(bot.rooms.list.query())).toBe(U);
+  });
+});
+
+/**
+ * Hostile (issue 14): the attack pass that access control held, as an attacker sends it (raw
+ * HTTP and raw WebSocket frames, a production-mode server), so that it keeps holding: forged
+ * and revoked credentials, other people's ids (IDOR), private rooms and DMs. Refusals of what
+ * exists and of what does not read the same, and the victims' things are untouched.
+ */
+describe('hostile', () => {
+  let h: hostile.Hostile;
+  type Account = Awaited<ReturnType<typeof hostile.signUp>>;
+  let ana: Account;
+  let bob: Account;
+  let eve: Account;
+  let privateRoom: string;
+  let dm: string;
+  let dmMessage: string;
+  let anaSession: string;
+  let anaBot: { id: string; secret: string };
+
+  const as = (account: Account) => account.token;
+  /** Code and message of a refused call, to compare a real id's answer with a made-up one's. */
+  const refusal = (answer: hostile.Answer) => ({
+    status: answer.status,
+    ...hostile.errorOf(answer.json),
+  });
+
+  /** The error a raw socket is sent when it calls `path` with `input` (after any `started`). */
+  async function overSocket(token: string, method: string, path: string, input: unknown) {
+    const socket = hostile.RawSocket.as(h, token);
+    await socket.opened;
+    socket.send({ id: 1, method, params: { path, input } });
+    const [answer] = await socket.waitFor(
+      (m) => hostile.frameFor(1)(m) && hostile.wireCode(m) !== undefined,
+    );
+    const everything = JSON.stringify(socket.received);
+    socket.close();
+    return { answer, everything };
+  }
+
+  beforeAll(async () => {
+    h = await hostile.startHostile();
+    ana = await hostile.signUp(h, 'ana');
+    bob = await hostile.signUp(h, 'bob');
+    eve = await hostile.signUp(h, 'eve');
+    const made = await hostile.mutate(
+      h,
+      'rooms.create',
+      { name: 'plans', visibility: 'private' },
+      as(ana),
+    );
+    privateRoom = hostile.resultOf<{ id: string }>(made.json).id;
+    const direct = await hostile.mutate(h, 'rooms.openDirect', { username: 'bob' }, as(ana));
+    dm = hostile.resultOf<{ id: string }>(direct.json).id;
+    const sent = await hostile.mutate(
+      h,
+      'messages.send',
+      { roomId: dm, body: 'the secret plan', clientId: 'dm-1' },
+      as(ana),
+    );
+    dmMessage = hostile.resultOf<{ id: string }>(sent.json).id;
+    const sessions = hostile.resultOf<Array<{ id: string }>>(
+      (await hostile.query(h, 'auth.sessions', undefined, as(ana))).json,
+    );
+    anaSession = sessions[0]?.id ?? '';
+    const bot = await hostile.mutate(h, 'tokens.create', { name: 'ana bot' }, as(ana));
+    const created = hostile.resultOf<{ token: { id: string }; secret: string }>(bot.json);
+    anaBot = { id: created.token.id, secret: created.secret };
+  });
+  afterAll(() => h?.close());
+
+  it('refuses forged, tampered and unsigned tokens over raw HTTP and raw WebSocket', async () => {
+    const claims: unknown = JSON.parse(
+      Buffer.from(ana.token.split('.')[1] ?? '', 'base64url').toString(),
+    );
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const [header, , signature] = eve.token.split('.');
+    const forged = [
+      await signSessionToken('not-this-servers-secret-0123456789-0123456789', {
+        sessionId: anaSession,
+        userId: ana.user.id,
+        expiresAt: new Date(Date.now() + 3_600_000),
+      }),
+      [header, b64(Object(claims)), signature].join('.'), // ana's claims under eve's signature
+      [b64({ alg: 'none', typ: 'JWT' }), b64(Object(claims)), ''].join('.'),
+      `pat_${'A'.repeat(43)}`, // a made-up bot token
+      'garbage',
+    ];
+    for (const token of forged) {
+      const answer = await hostile.query(h, 'rooms.list', undefined, token);
+      expect(answer.status, token).toBe(401);
+      expect(hostile.errorOf(answer.json).code).toBe('UNAUTHORIZED');
+      const me = await hostile.query(h, 'auth.me', undefined, token);
+      expect(hostile.resultOf(me.json)).toBeNull();
+      const socket = hostile.RawSocket.as(h, token);
+      const [frame] = await socket.waitFor((m) => hostile.wireCode(m) !== undefined);
+      expect(hostile.wireCode(frame)).toBe('UNAUTHORIZED');
+      await socket.closed;
+    }
+  });
+
+  it('a signed-out session and a revoked bot token stop working at once, their open sockets too', async () => {
+    const victim = await hostile.signUp(h, 'victim');
+    const open = hostile.RawSocket.as(h, victim.token);
+    await open.opened;
+    open.send({ id: 1, method: 'subscription', params: { path: 'live.userEvents' } });
+    await open.waitFor(hostile.frameFor(1));
+    const out = await hostile.mutate(h, 'auth.signOut', undefined, victim.token);
+    expect(out.status).toBe(200);
+    await open.closed;
+    expect((await hostile.query(h, 'rooms.list', undefined, victim.token)).status).toBe(401);
+    expect(
+      (
+        await hostile.mutate(
+          h,
+          'rooms.create',
+          { name: 'late', visibility: 'private' },
+          victim.token,
+        )
+      ).status,
+    ).toBe(401);
+
+    const bot = await hostile.mutate(h, 'tokens.create', { name: 'short-lived' }, as(ana));
+    const { token, secret } = hostile.resultOf<{ token: { id: string }; secret: string }>(bot.json);
+    const botSocket = hostile.RawSocket.as(h, secret);
+    await botSocket.opened;
+    expect((await hostile.query(h, 'rooms.list', undefined, secret)).status).toBe(200);
+    expect((await hostile.mutate(h, 'tokens.revoke', { tokenId: token.id }, as(ana))).status).toBe(
+      200,
+    );
+    await botSocket.closed;
+    expect((await hostile.query(h, 'rooms.list', undefined, secret)).status).toBe(401);
+  });
+
+  it('answers another person’s ids (IDOR) exactly as ids that do not exist, and changes nothing', async () => {
+    const tries: Array<[string, 'query' | 'mutate', (id: string) => unknown, string]> = [
+      ['messages.edit', 'mutate', (id) => ({ messageId: id, body: 'pwned' }), dmMessage],
+      ['messages.delete', 'mutate', (id) => ({ messageId: id }), dmMessage],
+      ['messages.send', 'mutate', (id) => ({ roomId: id, body: 'x', clientId: 'idor' }), dm],
+      ['messages.history', 'query', (id) => ({ roomId: id }), dm],
+      ['messages.history', 'query', (id) => ({ roomId: id }), privateRoom],
+      ['rooms.members', 'query', (id) => ({ roomId: id }), privateRoom],
+      ['rooms.join', 'mutate', (id) => ({ roomId: id }), privateRoom],
+      ['rooms.invite', 'mutate', (id) => ({ roomId: id, username: 'eve' }), privateRoom],
+      ['rooms.markRead', 'mutate', (id) => ({ roomId: id, position: 1 }), dm],
+      ['tokens.revoke', 'mutate', (id) => ({ tokenId: id }), anaBot.id],
+      ['auth.revokeSession', 'mutate', (id) => ({ sessionId: id }), anaSession],
+    ];
+    for (const [path, kind, input, real] of tries) {
+      const send = kind === 'query' ? hostile.query : hostile.mutate;
+      const theirs = refusal(await send(h, path, input(real), as(eve)));
+      const nobodys = refusal(await send(h, path, input(randomUUID()), as(eve)));
+      expect(theirs.status, `${path} ${JSON.stringify(theirs)}`).toBeGreaterThanOrEqual(400);
+      expect({ code: theirs.code, message: theirs.message, status: theirs.status }, path).toEqual({
+        code: nobodys.code,
+        message: nobodys.message,
+        status: nobodys.status,
+      });
+    }
+    // Ana's things are as she left them: her message, her session, her bot.
+    const history = await hostile.query(h, 'messages.history', { roomId: dm }, as(ana));
+    const items = hostile.resultOf<{ items: Array<{ id: string; body: string }> }>(
+      history.json,
+    ).items;
+    expect(items.map((m) => m.body)).toEqual(['the secret plan']);
+    expect((await hostile.query(h, 'rooms.list', undefined, as(ana))).status).toBe(200);
+    expect((await hostile.query(h, 'rooms.list', undefined, anaBot.secret)).status).toBe(200);
+    const members = await hostile.query(h, 'rooms.members', { roomId: privateRoom }, as(ana));
+    expect(JSON.stringify(members.json)).not.toContain(eve.user.id);
+  });
+
+  it('refuses subscriptions to a private room or a DM over a raw socket, as for no room at all', async () => {
+    for (const [method, path] of [
+      ['subscription', 'live.roomEvents'],
+      ['subscription', 'live.roomActivity'],
+      ['mutation', 'live.typing'],
+    ] as const) {
+      const answers = [];
+      for (const roomId of [privateRoom, dm, randomUUID()]) {
+        const input = path === 'live.roomEvents' ? { roomId, lastEventId: '0' } : { roomId };
+        const { answer, everything } = await overSocket(as(eve), method, path, input);
+        answers.push({ code: hostile.wireCode(answer), message: hostile.errorOf(answer).message });
+        expect(everything).not.toContain('secret plan');
+      }
+      expect(answers[0]?.code, path).toBe('NOT_FOUND');
+      expect(answers[0], path).toEqual(answers[2]);
+      expect(answers[1], path).toEqual(answers[2]);
+    }
+    // Nothing lists them for eve either; bob, in the DM, reads it.
+    const browse = await hostile.query(h, 'rooms.browse', {}, as(eve));
+    expect(JSON.stringify(browse.json)).not.toMatch(new RegExp(`${privateRoom}|${dm}`));
+    const list = await hostile.query(h, 'rooms.list', undefined, as(eve));
+    expect(JSON.stringify(list.json)).not.toMatch(new RegExp(`${privateRoom}|${dm}`));
+    const bobs = await hostile.query(h, 'messages.history', { roomId: dm }, as(bob));
+    expect(bobs.status).toBe(200);
   });
 });
