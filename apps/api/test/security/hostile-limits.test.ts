@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { LIMITS } from '@parley/api-contract/limits';
 import { memberships, roomEvents } from '@parley/db';
 import type { AnyTRPCProcedure } from '@trpc/server';
 import { and, count, eq } from 'drizzle-orm';
@@ -131,6 +132,13 @@ describe('hostile: rate limits and client addresses', () => {
     rows.push('| `PARLEY_SEND_RATE` | `5` |', '| `PARLEY_SEND_BURST` | `15` |');
     const flat = table.replace(/ {2,}/g, ' ');
     for (const row of rows) expect(flat, row).toContain(row);
+    // And the fixed ones, every entry of LIMITS, in the table after it.
+    const fixed = readme.slice(readme.indexOf('Fixed limits'), readme.indexOf('## Layout'));
+    const fixedFlat = fixed.replace(/ {2,}/g, ' ');
+    for (const [name, value] of Object.entries(LIMITS)) {
+      const row = `| \`LIMITS.${name}\` | \`${value}\` |`;
+      expect(fixedFlat, row).toContain(row);
+    }
   });
 
   it('stops a loop of 2000 edits, then deletes, after the limit; the events written stay bounded', async () => {
