@@ -77,6 +77,22 @@ function smallTargets(page: Page): Promise<string[]> {
   });
 }
 
+/** smallTargets over a whole scrolling page: each screenful of `.page-body` in turn. */
+async function smallTargetsAnywhere(page: Page): Promise<string[]> {
+  const small = new Set<string>();
+  const body = page.locator('.page-body');
+  for (let top = 0; ; ) {
+    for (const s of await smallTargets(page)) small.add(s);
+    const next = await body.evaluate((el, from) => {
+      el.scrollTop = from + el.clientHeight * 0.8;
+      return el.scrollTop > from ? el.scrollTop : null;
+    }, top);
+    if (next === null) break;
+    top = next;
+  }
+  return [...small];
+}
+
 /** Text in the conversation that a shown message toolbar covers. */
 function coveredByActions(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -259,6 +275,39 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
       expect(await axeViolations(page)).toEqual([]);
       await ctx.close();
     });
+    it(`axe finds nothing on Settings and Admin, their new secrets and confirmations (${scheme})`, async () => {
+      for (const viewport of [
+        { width: 1280, height: 800 },
+        { width: 375, height: 812 },
+      ]) {
+        const at = `${scheme}, ${viewport.width} px`;
+        const { ctx, page } = await signedInPage(scheme, viewport);
+        await page.goto(`${server.url}/#/settings`);
+        await page.getByRole('list', { name: 'Sessions' }).waitFor(WAIT);
+        expect(await axeViolations(page), `Settings (${at})`).toEqual([]);
+        await page.getByLabel('Token name').fill(`bot ${at}`);
+        await page.getByRole('button', { name: 'Create token' }).click();
+        await page.getByText('it will not be shown again').waitFor(WAIT);
+        expect(await axeViolations(page), `a new token (${at})`).toEqual([]);
+        await page.getByRole('button', { name: `Revoke bot ${at}` }).click();
+        await page.getByRole('dialog', { name: /^Revoke/ }).waitFor(WAIT);
+        expect(await axeViolations(page), `revoke a token (${at})`).toEqual([]);
+        await page.keyboard.press('Escape');
+
+        await page.goto(`${server.url}/#/admin`);
+        await page.getByRole('list', { name: 'People' }).getByText('@finn').waitFor(WAIT);
+        expect(await axeViolations(page), `Admin (${at})`).toEqual([]);
+        await page.getByRole('button', { name: 'Create invite link' }).click();
+        await page.getByLabel('Invite link', { exact: true }).waitFor(WAIT);
+        await page.getByRole('list', { name: 'Invites' }).waitFor(WAIT);
+        expect(await axeViolations(page), `a new invite (${at})`).toEqual([]);
+        await page.getByRole('button', { name: 'Deactivate @finn' }).click();
+        await page.getByRole('dialog', { name: /^Deactivate/ }).waitFor(WAIT);
+        expect(await axeViolations(page), `deactivate someone (${at})`).toEqual([]);
+        await page.keyboard.press('Escape');
+        await ctx.close();
+      }
+    });
   }
 
   /** What has the keyboard focus, by its accessible label or text. */
@@ -392,6 +441,18 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('dialog', { name: /Invite to/ }).waitFor(WAIT);
     expect(await smallTargets(page), 'invite').toEqual([]);
+
+    await page.goto(`${server.url}/#/settings`);
+    await page.getByRole('list', { name: 'Sessions' }).waitFor(WAIT);
+    await page.getByRole('list', { name: 'Bot tokens' }).waitFor(WAIT);
+    expect(await smallTargetsAnywhere(page), 'Settings').toEqual([]);
+    await page.goto(`${server.url}/#/admin`);
+    await page.getByRole('list', { name: 'People' }).getByText('@finn').waitFor(WAIT);
+    await page.getByRole('list', { name: 'Invites' }).waitFor(WAIT);
+    expect(await smallTargetsAnywhere(page), 'Admin').toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
     await ctx.close();
   });
 
