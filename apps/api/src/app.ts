@@ -24,9 +24,11 @@ import type { Bus } from './live/bus.js';
 import { MemoryBus } from './live/memory-bus.js';
 import { PresenceTracker } from './live/presence.js';
 import { RedisBus } from './live/redis-bus.js';
+import { RoomFanout } from './live/room-fanout.js';
 import { SocketRegistry } from './live/sockets.js';
 import { TypingTracker } from './live/typing.js';
 import { createLogger, type Logger } from './logger.js';
+import { eventsAfter } from './messages/replay.js';
 import { SendQueue } from './messages/send-queue.js';
 import { Metrics } from './ops/metrics.js';
 import { type MetricsServer, startMetricsServer } from './ops/metrics-server.js';
@@ -126,11 +128,19 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     Math.floor(presenceTtlMs / 3),
   );
   if (link) link.onUp(() => void presence.beat());
+  const metrics = new Metrics({
+    sockets: () => http.wss.clients.size,
+    pool: () => handle.poolStats(),
+  });
   const deps: AppDeps = {
     config,
     db: handle.db,
     bus,
     events,
+    fanout: new RoomFanout(bus, {
+      read: (roomId, after, limit) => eventsAfter(handle.db, roomId, after, limit),
+      onDelivered: (event, direct) => metrics.deliveredDirectly('live.roomEvents', event, direct),
+    }),
     log,
     presence,
     typing,
@@ -140,10 +150,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     storage,
     health: new Health(handle.db, log),
     sends: new SendQueue({ db: handle.db, events, typing, config }),
-    metrics: new Metrics({
-      sockets: () => http.wss.clients.size,
-      pool: () => handle.poolStats(),
-    }),
+    metrics,
   };
   if (link) {
     deps.health.addCheck(

@@ -5,6 +5,7 @@ import type { Health } from './http/health.js';
 import type { RateLimits } from './http/rate-limits.js';
 import type { BusSubscriber } from './live/bus.js';
 import type { PresenceTracker } from './live/presence.js';
+import type { RoomFanout } from './live/room-fanout.js';
 import type { SocketRegistry } from './live/sockets.js';
 import type { TypingTracker } from './live/typing.js';
 import type { Logger } from './logger.js';
@@ -20,6 +21,8 @@ export interface AppDeps {
   /** Subscribe only: publishing goes through `events`. */
   bus: BusSubscriber;
   events: EventPublisher;
+  /** Each room's live events on this node: one bus subscription and one gap read per room. */
+  fanout: RoomFanout;
   log: Logger;
   presence: PresenceTracker;
   typing: TypingTracker;

@@ -7,6 +7,16 @@ import { type Encoder, jsonEncoder } from '@trpc/server/adapters/ws';
  */
 const serialized = new WeakMap<object, string>();
 
+/** An event's JSON, computed once per event object. */
+function jsonOf(payload: object): string {
+  let json = serialized.get(payload);
+  if (json === undefined) {
+    json = JSON.stringify(payload);
+    serialized.set(payload, json);
+  }
+  return json;
+}
+
 interface TrackedEnvelope {
   id: string | number | null;
   jsonrpc?: '2.0';
@@ -21,24 +31,83 @@ function isTrackedEnvelope(message: unknown): message is TrackedEnvelope {
     typeof result.id === 'string' &&
     typeof data?.id === 'string' &&
     typeof data.data === 'object' &&
-    data.data !== null
+    data.data !== null &&
+    result.id === data.id
   );
+}
+
+/**
+ * A tracked data frame is `prefix + tail`: the prefix holds what is the subscriber's (its
+ * request id), the tail what is the event's. Exactly what tRPC's ws adapter sends for
+ * `tracked(id, data)`, so @trpc/client reads frames written straight to the socket too.
+ */
+export function dataFramePrefix(requestId: string | number | null, jsonrpc: boolean): string {
+  return `{"id":${JSON.stringify(requestId)}${jsonrpc ? ',"jsonrpc":"2.0"' : ''},"result":{"type":"data","id":`;
+}
+
+export function dataFrameTail(eventId: string, payload: object): string {
+  const id = JSON.stringify(eventId);
+  return `${id},"data":{"id":${id},"data":${jsonOf(payload)}}}}`;
+}
+
+/** The request behind a live.roomEvents subscription, by its input object (see `decode`). */
+export interface SubscriptionRequest {
+  id: string | number;
+  jsonrpc: boolean;
+}
+const requests = new WeakMap<object, SubscriptionRequest>();
+
+/**
+ * The wire request of a live.roomEvents subscription, given the raw input its resolver got
+ * (`getRawInput()`), so the server can write that subscription's frames itself. Undefined
+ * when unknown (then it goes through tRPC's iterator, as any subscription).
+ */
+export function subscriptionRequestOf(rawInput: unknown): SubscriptionRequest | undefined {
+  return typeof rawInput === 'object' && rawInput !== null ? requests.get(rawInput) : undefined;
+}
+
+interface SubscriptionMessage {
+  id: string | number;
+  jsonrpc?: unknown;
+  method: 'subscription';
+  params: { path: 'live.roomEvents'; input: Record<string, unknown>; lastEventId?: unknown };
+}
+
+function isRoomEventsSubscription(message: unknown): message is SubscriptionMessage {
+  const m = message as { id?: unknown; method?: unknown; params?: Record<string, unknown> };
+  const input = m?.params?.input;
+  return (
+    m?.method === 'subscription' &&
+    (typeof m.id === 'string' || typeof m.id === 'number') &&
+    m.params?.path === 'live.roomEvents' &&
+    typeof input === 'object' &&
+    input !== null &&
+    !Array.isArray(input)
+  );
+}
+
+function remember(message: unknown): void {
+  if (!isRoomEventsSubscription(message)) return;
+  const { params } = message;
+  // tRPC copies the input to add a lastEventId; fold it in here so the resolver gets this
+  // very object (the same input either way).
+  if (params.lastEventId !== undefined && typeof params.lastEventId === 'string') {
+    params.input = { ...params.input, lastEventId: params.lastEventId };
+    params.lastEventId = undefined;
+  }
+  requests.set(params.input, { id: message.id, jsonrpc: message.jsonrpc === '2.0' });
 }
 
 export const fanoutEncoder: Encoder = {
   encode(message) {
     if (!isTrackedEnvelope(message)) return jsonEncoder.encode(message);
-    const payload = message.result.data.data;
-    let json = serialized.get(payload);
-    if (json === undefined) {
-      json = JSON.stringify(payload);
-      serialized.set(payload, json);
-    }
-    const id = JSON.stringify(message.id);
-    const jsonrpc = message.jsonrpc === undefined ? '' : ',"jsonrpc":"2.0"';
-    const resultId = JSON.stringify(message.result.id);
-    const dataId = JSON.stringify(message.result.data.id);
-    return `{"id":${id}${jsonrpc},"result":{"type":"data","id":${resultId},"data":{"id":${dataId},"data":${json}}}}`;
+    const prefix = dataFramePrefix(message.id, message.jsonrpc !== undefined);
+    return prefix + dataFrameTail(message.result.id, message.result.data.data);
   },
-  decode: jsonEncoder.decode,
+  decode(data) {
+    const message = jsonEncoder.decode(data);
+    if (Array.isArray(message)) message.forEach(remember);
+    else remember(message);
+    return message;
+  },
 };

@@ -22,6 +22,13 @@ export interface RoomFeedOptions {
    * each page and each event, so a slow reader never makes the server hold a whole room.
    */
   writable?: () => Promise<void>;
+  /**
+   * Called once the feed is caught up (everything live so far yielded, nothing queued): it
+   * may take over delivery (writing live events to the socket itself) and resolve, when it
+   * gives delivery back, with the last position it delivered, or with null when the stream
+   * is done. Events it cannot deliver in order it pushes to `live` before resolving.
+   */
+  handoff?: (last: number) => Promise<number | null>;
 }
 
 /**
@@ -47,6 +54,12 @@ export async function* roomFeed(options: RoomFeedOptions): AsyncGenerator<RoomEv
   };
   if (options.replay) yield* catchUp(Number.MAX_SAFE_INTEGER);
   while (!live.closed) {
+    if (options.handoff && live.idle) {
+      const back = await options.handoff(last);
+      if (back === null) return;
+      last = back;
+      continue;
+    }
     const batch = await live.take();
     // Live events piled up while a replay waited and were dropped: read them from the log.
     if (live.takeOverflow()) yield* catchUp(Number.MAX_SAFE_INTEGER);

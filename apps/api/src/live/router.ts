@@ -7,6 +7,8 @@ import { requireMember } from '../rooms/access.js';
 import { memberIdsOf, roomsOf } from '../rooms/members.js';
 import { authedProcedure, enforceLimit, router } from '../trpc.js';
 import type { Topics } from './bus.js';
+import { subscriptionRequestOf } from './encoder.js';
+import { RoomDelivery } from './room-delivery.js';
 import { roomFeed } from './room-feed.js';
 import { EventStream } from './stream.js';
 
@@ -21,21 +23,26 @@ export const liveRouter = router({
    */
   roomEvents: authedProcedure
     .input(liveInputs.roomEvents)
+    // Which wire request this is (live/encoder.ts), so its live events can skip tRPC's loop.
+    .use(async ({ getRawInput, next }) =>
+      next({ ctx: { wire: subscriptionRequestOf(await getRawInput()) } }),
+    )
     .subscription(async ({ ctx, input, signal }) => {
       // Set up before returning: tRPC says `started` once this resolves, so a client that waits
       // for it and then sends sees its message (a generator's body would only run after it).
-      const { db, bus } = ctx.deps;
+      const { db, bus, fanout } = ctx.deps;
       const userId = ctx.caller.user.id;
       const access = unwrap(await requireMember(db, input.roomId, userId));
       const stream = new EventStream<RoomEvent>(signal, MAX_QUEUED);
-      const live = bus.subscribe('room', input.roomId, stream.push, { onResume: stream.resync });
-      stream.onClose(live);
+      const socket = ctx.socket?.ws;
+      const delivery = new RoomDelivery(stream, socket, ctx.wire);
+      const joined = fanout.join(input.roomId, delivery);
+      stream.onClose(joined.leave);
       stream.onClose(
         bus.subscribe('user', userId, (event) => {
           if (event.type === 'room.removed' && event.roomId === input.roomId) stream.close();
         }),
       );
-      const socket = ctx.socket?.ws;
       if (socket) {
         // A socket that closes before tRPC starts iterating never aborts the signal.
         const onSocketClose = () => stream.close();
@@ -48,13 +55,17 @@ export const liveRouter = router({
       const writable = async () => {
         if (socket) await whenWritable(socket, lowWater);
       };
-      // No resume point: start from now. Read after subscribing, so nothing is lost.
+      // No resume point: start from now. Read after joining the room's feed, so nothing is lost.
       const resume = input.lastEventId != null;
       let after: number;
       try {
-        // Every node's events reach the stream from here on; only then read the start.
-        await live.ready;
-        after = resume ? Number(input.lastEventId) : await lastPosition(db, access.room.id);
+        // Every node's events reach the room's feed from here on; only then read the start.
+        await joined.ready;
+        if (resume) after = Number(input.lastEventId);
+        else {
+          after = await lastPosition(db, access.room.id);
+          fanout.startAt(access.room.id, after);
+        }
       } catch (error) {
         stream.close();
         throw error;
@@ -67,8 +78,10 @@ export const liveRouter = router({
             after,
             replay: resume,
             writable,
+            handoff: delivery.canWrite ? (last) => delivery.handoff(last) : undefined,
           });
           for await (const event of feed) yield tracked(String(event.position), event);
+          delivery.throwIfFailed();
         } finally {
           stream.close();
         }

@@ -47,6 +47,11 @@ export class EventStream<T> {
     this.#wake?.();
   };
 
+  /** Nothing waiting to be taken (and nothing dropped). */
+  get idle(): boolean {
+    return this.#queue.length === 0 && !this.#overflowed;
+  }
+
   /**
    * Events may have been missed upstream (the link between nodes was down): `takeOverflow()`
    * says so next, as after an overflow, so the consumer re-reads from the database.

@@ -142,6 +142,19 @@ export class Metrics {
   }
 
   /**
+   * Events a procedure's subscribers received without tRPC's loop (live/room-delivery.ts
+   * writes them to the sockets itself): `count` deliveries of `event`, measured once, at the
+   * end of its fan-out.
+   */
+  deliveredDirectly(procedure: string, event: object, count: number): void {
+    if (count === 0) return;
+    const labels = { procedure };
+    this.deliveries.inc(labels, count);
+    const at = publishedAt.get(event);
+    if (at !== undefined) this.fanoutLatency.observe((performance.now() - at) / 1000);
+  }
+
+  /**
    * Wraps a procedure call (from a tRPC middleware): a subscription is counted while it runs,
    * and each event it yields is a delivery, with its fan-out latency when it is a live event.
    */
