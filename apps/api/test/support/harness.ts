@@ -10,6 +10,7 @@ import {
 } from '@trpc/client';
 import WebSocket from 'ws';
 import type { ConfigOverrides } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
 import type { AppRouter } from '../../src/router.js';
 import { startTestServer, type TestServer } from '../../src/testing.js';
 
@@ -28,8 +29,8 @@ export const testConfig: ConfigOverrides = {
 };
 
 /** A test server with the quick settings above (and `overrides`). */
-export function startServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
-  return startTestServer({ config: { ...testConfig, ...overrides } });
+export function startServer(overrides: ConfigOverrides = {}, log?: Logger): Promise<TestServer> {
+  return startTestServer({ config: { ...testConfig, ...overrides }, log });
 }
 
 export interface Connected {
