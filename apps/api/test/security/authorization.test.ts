@@ -955,6 +955,14 @@ describe('hostile', () => {
       ['rooms.join', 'mutate', (id) => ({ roomId: id }), privateRoom],
       ['rooms.invite', 'mutate', (id) => ({ roomId: id, username: 'eve' }), privateRoom],
       ['rooms.markRead', 'mutate', (id) => ({ roomId: id, position: 1 }), dm],
+      ['rooms.update', 'mutate', (id) => ({ roomId: id, name: 'mine now' }), privateRoom],
+      ['rooms.archive', 'mutate', (id) => ({ roomId: id }), privateRoom],
+      [
+        'rooms.setRole',
+        'mutate',
+        (id) => ({ roomId: id, userId: eve.user.id, role: 'admin' }),
+        privateRoom,
+      ],
       ['tokens.revoke', 'mutate', (id) => ({ tokenId: id }), anaBot.id],
       ['auth.revokeSession', 'mutate', (id) => ({ sessionId: id }), anaSession],
     ];
@@ -975,7 +983,11 @@ describe('hostile', () => {
       history.json,
     ).items;
     expect(items.map((m) => m.body)).toEqual(['the secret plan']);
-    expect((await hostile.query(h, 'rooms.list', undefined, as(ana))).status).toBe(200);
+    const anasRooms = await hostile.query(h, 'rooms.list', undefined, as(ana));
+    expect(anasRooms.status).toBe(200);
+    expect(anasRooms.text).toContain('"name":"plans"');
+    expect(anasRooms.text).not.toContain('mine now');
+    expect(anasRooms.text).toContain('"archivedAt":null');
     expect((await hostile.query(h, 'rooms.list', undefined, anaBot.secret)).status).toBe(200);
     const members = await hostile.query(h, 'rooms.members', { roomId: privateRoom }, as(ana));
     expect(JSON.stringify(members.json)).not.toContain(eve.user.id);
