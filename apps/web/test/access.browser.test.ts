@@ -249,6 +249,7 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
 
       const dialogs: [string, RegExp | string][] = [
         ['Invite', /Invite to/],
+        ['Room settings', /Settings of/],
         ['Create a room', 'Create a room'],
         ['Browse', 'Browse public rooms'],
         ['New', 'New direct message'],

@@ -7,9 +7,11 @@ import { outbox } from '../features/messages/outbox';
 import { useOutboxSender } from '../features/messages/useSendMessage';
 import { RoomView } from '../features/room/RoomView';
 import { RoomDialog, type RoomDialogKind } from '../features/rooms/dialogs';
+import { useRemovalNotice } from '../features/rooms/removalNotice';
 import { useCurrentRoom, useRoomListLive } from '../features/rooms/roomList';
 import { Sidebar } from '../features/rooms/Sidebar';
 import { useScreenRoute } from '../lib/route';
+import { Notice } from '../ui/Notice';
 import { ConnectionBanner } from './ConnectionBanner';
 import { usePageTitle } from './pageTitle';
 import { useRecoverFailedQueries } from './recovery';
@@ -44,11 +46,12 @@ export function ChatShell({ me }: { me: Me }) {
   useRecoverFailedQueries();
   const { roomId, room, rooms } = useCurrentRoom();
   usePageTitle(rooms, roomId);
+  const removal = useRemovalNotice();
 
   return (
     // The whole app is the page's main content: on a phone the room list alone is the screen.
     <main className={`shell ${roomId || page ? 'has-room' : 'no-room'}`}>
-      {room && (
+      {room && room.archivedAt === null && (
         <a
           className="skip-link"
           href={`#${COMPOSER_ID}`}
@@ -83,6 +86,12 @@ export function ChatShell({ me }: { me: Me }) {
           <Welcome hasRooms={Boolean(rooms?.length)} onDialog={setDialog} />
         )}
       </div>
+      {removal.message && (
+        // Someone removed me from a room: said where I look, whichever screen is showing.
+        <div className="toast">
+          <Notice message={removal.message} onDismiss={removal.dismiss} />
+        </div>
+      )}
       {dialog && <RoomDialog kind={dialog} onClose={() => setDialog(null)} />}
     </main>
   );

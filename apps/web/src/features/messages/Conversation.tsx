@@ -22,6 +22,7 @@ export function Conversation({
   onNotice,
   onTyping,
   aboveComposer,
+  readOnly,
 }: {
   messages: RoomMessages;
   roomId: string;
@@ -35,6 +36,8 @@ export function Conversation({
   onTyping: () => void;
   /** Shown between the list and the composer (who is typing). */
   aboveComposer: ReactNode;
+  /** An archived room: this shows instead of the composer, and messages have no actions. */
+  readOnly?: ReactNode;
 }) {
   const [replyTo, setReplyTo] = useState<DisplayMessage | null>(null);
   const [editing, setEditing] = useState<DisplayMessage | null>(null);
@@ -108,6 +111,7 @@ export function Conversation({
           beginning={beginning}
           meId={me.id}
           canModerate={canModerate}
+          readOnly={Boolean(readOnly)}
           historyFailed={history.isError}
           hasOlder={history.hasNextPage}
           loadingOlder={history.isFetchingNextPage}
@@ -117,20 +121,22 @@ export function Conversation({
         />
       )}
       {aboveComposer}
-      <Composer
-        roomName={roomName}
-        replyTo={replyTo}
-        editing={editing}
-        onCancelReply={() => setReplyTo(null)}
-        onCancelEdit={() => setEditing(null)}
-        onSend={onSend}
-        onSaveEdit={(m, body) => {
-          if (m.id) edit({ messageId: m.id, body });
-          setEditing(null);
-        }}
-        onEditLast={onEditLast}
-        onTyping={onTyping}
-      />
+      {readOnly ?? (
+        <Composer
+          roomName={roomName}
+          replyTo={replyTo}
+          editing={editing}
+          onCancelReply={() => setReplyTo(null)}
+          onCancelEdit={() => setEditing(null)}
+          onSend={onSend}
+          onSaveEdit={(m, body) => {
+            if (m.id) edit({ messageId: m.id, body });
+            setEditing(null);
+          }}
+          onEditLast={onEditLast}
+          onTyping={onTyping}
+        />
+      )}
     </>
   );
 }

@@ -12,6 +12,7 @@ export function MessageList({
   beginning,
   meId,
   canModerate,
+  readOnly = false,
   historyFailed = false,
   hasOlder,
   loadingOlder,
@@ -25,6 +26,8 @@ export function MessageList({
   beginning: string;
   meId: string;
   canModerate: boolean;
+  /** An archived room: messages have no actions. */
+  readOnly?: boolean;
   /** The history could not be loaded: only my unsent messages are here, not the start. */
   historyFailed?: boolean;
   hasOlder: boolean;
@@ -230,6 +233,7 @@ export function MessageList({
                     grouped={row.grouped}
                     mine={row.message.author.id === meId}
                     canModerate={canModerate}
+                    readOnly={readOnly}
                     actions={actions}
                   />
                 )}

@@ -22,12 +22,15 @@ export const MessageRow = memo(function MessageRow({
   grouped,
   mine,
   canModerate,
+  readOnly,
   actions,
 }: {
   message: DisplayMessage;
   grouped: boolean;
   mine: boolean;
   canModerate: boolean;
+  /** An archived room: no reply, edit or delete. */
+  readOnly: boolean;
   actions: MessageActions;
 }) {
   const deleted = m.deletedAt !== null;
@@ -94,7 +97,7 @@ export const MessageRow = memo(function MessageRow({
           </div>
         )}
       </div>
-      {sent && !deleted && (
+      {sent && !deleted && !readOnly && (
         <div className="msg-actions">
           {confirming ? (
             <button

@@ -6,22 +6,29 @@ export function RoomHeader({
   room,
   onlineCount,
   peerOnline,
+  membersId,
   membersShown,
   onToggleMembers,
   onInvite,
+  onSettings,
   onLeave,
   leaving,
 }: {
   room: RoomSummary;
   onlineCount: number;
   peerOnline: boolean;
+  /** The member list's id (the toggle controls it). */
+  membersId: string;
   membersShown: boolean;
   onToggleMembers: () => void;
   onInvite: () => void;
+  onSettings: () => void;
   onLeave: () => void;
   leaving: boolean;
 }) {
   const isDirect = room.kind === 'direct';
+  const archived = room.archivedAt !== null;
+  const isAdmin = room.role === 'admin' && !isDirect;
   return (
     <header className="room-header">
       <button
@@ -44,31 +51,48 @@ export function RoomHeader({
               {room.name}
             </>
           )}
+          {archived && <span className="tag">Archived</span>}
         </h1>
-        <button
-          type="button"
-          className="room-meta link"
-          onClick={onToggleMembers}
-          aria-expanded={membersShown}
-        >
-          {isDirect ? (
-            <span>{peerOnline ? 'Online' : 'Offline'}</span>
-          ) : (
-            <span>
-              {room.memberCount} {room.memberCount === 1 ? 'member' : 'members'}
-              {' · '}
-              <span className="online-count">
-                <span className="dot on" aria-hidden="true" /> {onlineCount} online
+        <div className="room-sub">
+          <button
+            type="button"
+            className="room-meta link"
+            onClick={onToggleMembers}
+            aria-expanded={membersShown}
+            aria-controls={membersId}
+          >
+            {isDirect ? (
+              <span>{peerOnline ? 'Online' : 'Offline'}</span>
+            ) : (
+              <span>
+                {room.memberCount} {room.memberCount === 1 ? 'member' : 'members'}
+                {' · '}
+                <span className="online-count">
+                  <span className="dot on" aria-hidden="true" /> {onlineCount} online
+                </span>
               </span>
-            </span>
+            )}
+          </button>
+          {room.topic && (
+            <p className="room-topic" title={room.topic}>
+              <span className="sr-only">Topic: </span>
+              {room.topic}
+            </p>
           )}
-        </button>
+        </div>
       </div>
       {!isDirect && (
         <div className="room-actions">
-          <button type="button" className="btn small" onClick={onInvite}>
-            Invite
-          </button>
+          {!archived && (
+            <button type="button" className="btn small" onClick={onInvite}>
+              Invite
+            </button>
+          )}
+          {isAdmin && !archived && (
+            <button type="button" className="btn small" onClick={onSettings}>
+              Room settings
+            </button>
+          )}
           <button type="button" className="btn small ghost" onClick={onLeave} disabled={leaving}>
             Leave
           </button>

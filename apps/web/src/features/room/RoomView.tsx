@@ -1,6 +1,7 @@
 import type { RoomSummary, UserRef } from '@parley/api-contract';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { errorMessage } from '../../lib/errors';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Notice } from '../../ui/Notice';
 import { Conversation } from '../messages/Conversation';
 import { useRoomMessages } from '../messages/useRoomMessages';
@@ -10,9 +11,13 @@ import { InviteDialog } from './InviteDialog';
 import { MemberList } from './MemberList';
 import { useLeaveRoom, useRefreshMembers } from './membership';
 import { RoomHeader } from './RoomHeader';
+import { RoomSettingsDialog } from './RoomSettingsDialog';
+import { useSetArchived } from './roomSettings';
 import { TypingIndicator } from './TypingIndicator';
 import { useReadMarker } from './useReadMarker';
 import { useRoomActivity, useTypingSignal } from './useRoomActivity';
+
+type Dialog = 'invite' | 'settings' | 'leave';
 
 /** One open room: its header and members, the conversation, who is typing. */
 export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
@@ -21,7 +26,7 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
   useReadMarker(room, messages.newestPosition);
   const refreshMembers = useRefreshMembers(roomId);
   const refreshRooms = useRefreshRoomList();
-  // Someone joined, left or was removed: the member list and the header's count follow.
+  // Someone joined, left, was removed or changed role: the member list and the header follow.
   const { online, typing } = useRoomActivity(
     roomId,
     me.id,
@@ -38,27 +43,44 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
   const onTyping = useTypingSignal(roomId);
   const [notice, setNotice] = useState<string | null>(null);
   const { leave, leaving } = useLeaveRoom(roomId, (error) => setNotice(errorMessage(error)));
-  const [inviting, setInviting] = useState(false);
+  const archiving = useSetArchived(roomId, { onError: (error) => setNotice(errorMessage(error)) });
+  const [dialog, setDialog] = useState<Dialog | null>(null);
   const [showMembers, setShowMembers] = useState(false);
+  const membersId = useId();
 
   const title = roomLabel(room);
   const peerOnline = room.peer ? (online?.has(room.peer.id) ?? room.peer.online) : false;
+  const archived = room.archivedAt !== null;
+  const isAdmin = room.role === 'admin';
 
   return (
     <section className="room" aria-label={title}>
-      <RoomHeader
-        room={room}
-        onlineCount={online?.size ?? 0}
-        peerOnline={peerOnline}
-        membersShown={showMembers}
-        onToggleMembers={() => setShowMembers((s) => !s)}
-        onInvite={() => setInviting(true)}
-        onLeave={leave}
-        leaving={leaving}
-      />
-      {showMembers && (
-        <MemberList roomId={roomId} online={online} onClose={() => setShowMembers(false)} />
-      )}
+      {/* The member list hangs under the header, however tall the header wraps. */}
+      <div className="room-top">
+        <RoomHeader
+          room={room}
+          onlineCount={online?.size ?? 0}
+          peerOnline={peerOnline}
+          membersId={membersId}
+          membersShown={showMembers}
+          onToggleMembers={() => setShowMembers((s) => !s)}
+          onInvite={() => setDialog('invite')}
+          onSettings={() => setDialog('settings')}
+          // Leaving a private room cannot be undone alone: ask first.
+          onLeave={() => (room.kind === 'private' ? setDialog('leave') : leave())}
+          leaving={leaving}
+        />
+        {showMembers && (
+          <MemberList
+            id={membersId}
+            room={room}
+            me={me}
+            online={online}
+            onClose={() => setShowMembers(false)}
+            onNotice={setNotice}
+          />
+        )}
+      </div>
       {notice && <Notice message={notice} onDismiss={() => setNotice(null)} />}
       <Conversation
         messages={messages}
@@ -66,13 +88,45 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
         roomName={title}
         beginning={beginningOf(room)}
         me={me}
-        canModerate={room.role === 'admin'}
+        canModerate={isAdmin}
         onNotice={setNotice}
         onTyping={onTyping}
         aboveComposer={<TypingIndicator names={[...typing.values()].map((t) => t.name)} />}
+        readOnly={
+          archived ? (
+            <div className="archived-note" role="status">
+              <span>This room is archived: it is read-only.</span>
+              {isAdmin && (
+                <button
+                  type="button"
+                  className="btn small"
+                  onClick={archiving.unarchive}
+                  disabled={archiving.pending}
+                >
+                  Unarchive
+                </button>
+              )}
+            </div>
+          ) : undefined
+        }
       />
-      {inviting && (
-        <InviteDialog roomId={roomId} roomName={title} onClose={() => setInviting(false)} />
+      {dialog === 'invite' && (
+        <InviteDialog roomId={roomId} roomName={title} onClose={() => setDialog(null)} />
+      )}
+      {dialog === 'settings' && <RoomSettingsDialog room={room} onClose={() => setDialog(null)} />}
+      {dialog === 'leave' && (
+        <ConfirmDialog
+          title={`Leave ${title}?`}
+          confirmLabel="Leave"
+          busy={leaving}
+          onConfirm={() => {
+            setDialog(null);
+            leave();
+          }}
+          onClose={() => setDialog(null)}
+        >
+          <p>This room is private. You will need an invite to return.</p>
+        </ConfirmDialog>
       )}
     </section>
   );

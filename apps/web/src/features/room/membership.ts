@@ -57,3 +57,39 @@ export function useLeaveRoom(roomId: string, onError: (error: unknown) => void) 
   );
   return { leave: () => leave.mutate({ roomId }), leaving: leave.isPending };
 }
+
+/** Makes a member an admin or a plain member (room admins); the list follows. */
+export function useSetRole(roomId: string, onError: (error: unknown) => void) {
+  const trpc = useTRPC();
+  const refreshMembers = useRefreshMembers(roomId);
+  const refreshRooms = useRefreshRoomList();
+  return useMutation(
+    trpc.rooms.setRole.mutationOptions({
+      onSuccess: async () => {
+        await refreshMembers();
+        await refreshRooms();
+      },
+      onError,
+    }),
+  );
+}
+
+/** Removes someone from the room (room admins); they are told who removed them. */
+export function useRemoveMember(
+  roomId: string,
+  { onRemoved, onError }: { onRemoved: () => void; onError: (error: unknown) => void },
+) {
+  const trpc = useTRPC();
+  const refreshMembers = useRefreshMembers(roomId);
+  const refreshRooms = useRefreshRoomList();
+  return useMutation(
+    trpc.rooms.kick.mutationOptions({
+      onSuccess: async () => {
+        onRemoved();
+        await refreshMembers();
+        await refreshRooms();
+      },
+      onError,
+    }),
+  );
+}

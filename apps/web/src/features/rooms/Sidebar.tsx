@@ -6,6 +6,7 @@ import { LockIcon, PlusIcon } from '../../ui/icons';
 import { plainPreview } from '../../ui/markdown';
 import type { RoomDialogKind } from './dialogs';
 import { useRoomList } from './roomList';
+import { splitArchived } from './roomListReducer';
 
 export function Sidebar({
   onDialog,
@@ -20,8 +21,10 @@ export function Sidebar({
   const rooms = useRoomList();
   const activeId = useRoomRoute();
   const loading = rooms.isPending;
-  const channels = rooms.data?.filter((r) => r.kind !== 'direct') ?? [];
-  const directs = rooms.data?.filter((r) => r.kind === 'direct') ?? [];
+  // Archived rooms are read-only: they leave the list for a section of their own.
+  const { open, archived } = splitArchived(rooms.data ?? []);
+  const channels = open.filter((r) => r.kind !== 'direct');
+  const directs = open.filter((r) => r.kind === 'direct');
 
   return (
     <div className="sidebar">
@@ -81,6 +84,18 @@ export function Sidebar({
             ))}
           </ul>
         </div>
+        {archived.length > 0 && (
+          <div className="nav-section archived">
+            <div className="nav-title">
+              <span>Archived</span>
+            </div>
+            <ul aria-label="Archived rooms">
+              {archived.map((r) => (
+                <RoomLink key={r.id} room={r} active={r.id === activeId} />
+              ))}
+            </ul>
+          </div>
+        )}
       </nav>
       {footer}
     </div>

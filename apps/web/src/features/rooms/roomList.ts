@@ -5,6 +5,8 @@ import { useCallback, useEffect } from 'react';
 import { useReconnected } from '../../lib/connection';
 import { currentRoomId, openRoom, useRoomRoute } from '../../lib/route';
 import { useTRPC } from '../../lib/trpc';
+import { roomLabel } from './labels';
+import { announceRemoval } from './removalNotice';
 import { applyUserEvent, markedRead, type RoomList, refetchAfter } from './roomListReducer';
 
 /**
@@ -44,8 +46,10 @@ export function useRefreshRoomList(): () => Promise<void> {
 }
 
 /**
- * Keeps the list live: rooms added or removed, unread counts, DM presence. Mount once.
- * `onOther` sees every event too, for the state other modules own (my own name: `auth.me`).
+/**
+ * Keeps the list live: rooms added, removed (telling me who removed me) or changed, unread
+ * counts, DM presence. Mount once. `onOther` sees every event too, for the state other modules
+ * own (my own name: `auth.me`).
  */
 export function useRoomListLive(meId: string, onOther?: (event: UserEvent) => void): void {
   const trpc = useTRPC();
@@ -53,7 +57,16 @@ export function useRoomListLive(meId: string, onOther?: (event: UserEvent) => vo
   const refresh = useRefreshRoomList();
   const onEvent = (event: UserEvent) => {
     const openRoomId = currentRoomId();
-    update((list) => applyUserEvent(list, event, { meId, openRoomId }));
+    update((list) => {
+      if (event.type === 'room.removed' && event.removedBy) {
+        // Say who removed me, and from where, rather than let the room vanish unexplained.
+        const known = list?.find((r) => r.id === event.roomId);
+        const name = event.roomName ?? known?.name ?? '';
+        const label = roomLabel({ kind: known?.kind ?? 'public', name });
+        announceRemoval(`${event.removedBy.displayName} removed you from ${label}.`);
+      }
+      return applyUserEvent(list, event, { meId, openRoomId });
+    });
     if (refetchAfter(event)) void refresh();
     if (event.type === 'room.removed' && event.roomId === openRoomId) openRoom(null);
     onOther?.(event);

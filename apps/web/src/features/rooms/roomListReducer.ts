@@ -49,6 +49,28 @@ export function applyUserEvent(
         (r) =>
           r.peer ? { ...r, name: event.user.displayName, peer: { ...r.peer, ...event.user } } : r,
       );
+    case 'room.updated':
+      // Renamed, a topic, archived or unarchived: the sidebar and the open room's header follow.
+      return patchRooms(
+        list,
+        (r) =>
+          r.id === event.room.id &&
+          (r.name !== event.room.name ||
+            r.topic !== event.room.topic ||
+            r.archivedAt !== event.room.archivedAt),
+        (r) => ({
+          ...r,
+          name: event.room.name,
+          topic: event.room.topic,
+          archivedAt: event.room.archivedAt,
+        }),
+      );
+    case 'room.role':
+      return patchRooms(
+        list,
+        (r) => r.id === event.roomId && r.role !== event.role,
+        (r) => ({ ...r, role: event.role }),
+      );
     default:
       return list;
   }
@@ -56,7 +78,12 @@ export function applyUserEvent(
 
 /** Whether the list must be fetched again after this event (rooms came or went, unread moved). */
 export function refetchAfter(event: UserEvent): boolean {
-  return event.type !== 'presence' && event.type !== 'user.updated';
+  return (
+    event.type !== 'presence' &&
+    event.type !== 'user.updated' &&
+    event.type !== 'room.updated' &&
+    event.type !== 'room.role'
+  );
 }
 
 /** I have read `roomId` up to `position`. */
@@ -66,4 +93,15 @@ export function markedRead(list: RoomList, roomId: string, position: number): Ro
     (r) => r.id === roomId,
     (r) => ({ ...r, unread: 0, lastReadPosition: Math.max(r.lastReadPosition, position) }),
   );
+}
+
+/** Rooms I can write in, and archived ones (read-only, listed apart). */
+export function splitArchived(rooms: readonly RoomSummary[]): {
+  open: RoomSummary[];
+  archived: RoomSummary[];
+} {
+  return {
+    open: rooms.filter((r) => r.archivedAt === null),
+    archived: rooms.filter((r) => r.archivedAt !== null),
+  };
 }

@@ -4,6 +4,7 @@ import {
   applyUserEvent,
   markedRead,
   refetchAfter,
+  splitArchived,
 } from '../../../src/features/rooms/roomListReducer';
 
 function room(id: string, extra: Partial<RoomSummary> = {}): RoomSummary {
@@ -87,6 +88,34 @@ describe('applyUserEvent', () => {
     expect(applyUserEvent(before, removed, viewer)).toBe(before);
     expect(refetchAfter(removed)).toBe(true);
     expect(refetchAfter({ type: 'room.added', room: room('new') })).toBe(true);
+  });
+
+  it('renames, sets the topic and archives a room at once, without a refetch', () => {
+    const info = { id: 'random', name: 'plans', topic: 'Ship it', archivedAt: null };
+    const event = { type: 'room.updated', room: info } as const;
+    const next = applyUserEvent(list(), event, viewer);
+    expect(next?.[1]).toMatchObject({
+      name: 'plans',
+      topic: 'Ship it',
+      archivedAt: null,
+      unread: 3,
+    });
+    expect(refetchAfter(event)).toBe(false);
+    const archived = applyUserEvent(
+      next,
+      { type: 'room.updated', room: { ...info, archivedAt: '2026-11-25T17:00:00.000Z' } },
+      viewer,
+    );
+    expect(splitArchived(archived ?? []).archived.map((r) => r.id)).toEqual(['random']);
+    expect(splitArchived(archived ?? []).open.map((r) => r.id)).toEqual(['general', 'dm']);
+    // The same again changes nothing.
+    expect(applyUserEvent(next, event, viewer)).toBe(next);
+  });
+
+  it('follows my role in a room', () => {
+    const event = { type: 'room.role', roomId: 'general', role: 'admin' } as const;
+    expect(applyUserEvent(list(), event, viewer)?.[0]?.role).toBe('admin');
+    expect(refetchAfter(event)).toBe(false);
   });
 
   it('waits for the list to arrive', () => {
