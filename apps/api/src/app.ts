@@ -164,6 +164,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       },
       { advisory: true },
     );
+    deps.health.addDegradation('redis', () => (link.up ? null : 'unreachable'));
   }
   if (dataDir) {
     deps.health.addCheck('storage', async () => {
