@@ -11,6 +11,9 @@ export const LIMITS = {
   clientIdMax: 64,
   tokenNameMax: 64,
   historyPageMax: 100,
+  /** `messages.search`: the query's length, and results in one page. */
+  searchQueryMax: 200,
+  searchPageMax: 50,
   /** Every list the API returns is bounded: */
   roomListMax: 500,
   memberListMax: 1000,

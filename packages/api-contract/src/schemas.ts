@@ -169,6 +169,29 @@ export const messageInputs = {
     /** The same as `before`, under the name tRPC's infinite queries use. */
     cursor: z.number().int().positive().nullish(),
     limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(50),
+    /**
+     * Instead of `before`: the messages just after this position (the newer page, e.g. from
+     * `messages.around`'s `newerCursor`); `nextCursor` is then the next `after`.
+     */
+    after: z.number().int().min(0).optional(),
+  }),
+  search: z.object({
+    query: text('A search')
+      .trim()
+      .min(1, { error: 'A search cannot be empty.' })
+      .max(LIMITS.searchQueryMax, {
+        error: `A search can have at most ${LIMITS.searchQueryMax} characters.`,
+      }),
+    /** Only this room (the caller must be a member); otherwise every room the caller is in. */
+    roomId: idSchema.optional(),
+    /** The previous page's `nextCursor`. */
+    cursor: idSchema.nullish(),
+    limit: z.number().int().min(1).max(LIMITS.searchPageMax).default(20),
+  }),
+  around: z.object({
+    messageId: idSchema,
+    /** Messages in the page, the message included (about half before it, half after). */
+    limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(50),
   }),
 };
 

@@ -213,6 +213,9 @@ export const messages = pgTable(
     uniqueIndex('messages_room_position_key').on(t.roomId, t.position),
     // Idempotent sends: a retry with the same clientId finds the first message.
     uniqueIndex('messages_author_client_key').on(t.authorId, t.clientId),
+    // Full-text search (messages.search): an expression index, so the query must spell the
+    // expression the same way (messages/search.ts, `searchVector`). Deleted bodies are ''.
+    index('messages_search_idx').using('gin', sql`to_tsvector('english', ${t.body})`),
     foreignKey({
       name: 'messages_reply_to_fk',
       columns: [t.replyToId],

@@ -1,7 +1,14 @@
 import { messageInputs } from '@parley/api-contract/schemas';
 import { unwrap } from '../errors.js';
 import { authedProcedure, enforceLimit, limit, router } from '../trpc.js';
-import { deleteMessage, editMessage, messageHistory, sendMessage } from './service.js';
+import { searchMessages } from './search.js';
+import {
+  deleteMessage,
+  editMessage,
+  messageHistory,
+  messagesAround,
+  sendMessage,
+} from './service.js';
 
 export const messagesRouter = router({
   send: authedProcedure.input(messageInputs.send).mutation(async ({ ctx, input }) => {
@@ -35,6 +42,27 @@ export const messagesRouter = router({
     .query(async ({ ctx, input }) =>
       unwrap(
         await messageHistory(
+          ctx.deps.db,
+          ctx.caller.user.id,
+          input,
+          ctx.deps.config.limits.historyPageBytes,
+        ),
+      ),
+    ),
+
+  // A query, but each one is a full-text scan of the caller's rooms: rate-limited like a write.
+  search: authedProcedure
+    .use(limit('search', 'searching'))
+    .input(messageInputs.search)
+    .query(async ({ ctx, input }) =>
+      unwrap(await searchMessages(ctx.deps.db, ctx.caller.user.id, input)),
+    ),
+
+  around: authedProcedure
+    .input(messageInputs.around)
+    .query(async ({ ctx, input }) =>
+      unwrap(
+        await messagesAround(
           ctx.deps.db,
           ctx.caller.user.id,
           input,

@@ -15,7 +15,7 @@ import type { TypingTracker } from '../live/typing.js';
 import { refuseArchived, requireMember } from '../rooms/access.js';
 import { revealDirect } from '../rooms/service.js';
 import type { SendQueue } from './send-queue.js';
-import { historyPage, messageView } from './views.js';
+import { historyPage, messageView, pageAfter } from './views.js';
 
 export interface MessageDeps {
   db: Db;
@@ -117,5 +117,52 @@ export async function messageHistory(
   const access = await requireMember(db, input.roomId, userId);
   if (!access.ok) return access;
   const before = input.before ?? input.cursor ?? undefined;
+  if (input.after !== undefined) {
+    if (before !== undefined) {
+      return fail('BAD_REQUEST', 'Page before a position or after one, not both.');
+    }
+    return ok(await pageAfter(db, input.roomId, input.after, input.limit, maxBytes));
+  }
   return ok(await historyPage(db, input.roomId, before, input.limit, maxBytes));
+}
+
+/**
+ * A page centred on one message: up to half the limit before it, the message, the rest after.
+ * Newest first like history; `olderCursor` is history's `before`, `newerCursor` its `after`.
+ * Outsiders get NOT_FOUND, as for a message that does not exist.
+ */
+export async function messagesAround(
+  db: Db,
+  userId: string,
+  input: z.output<typeof messageInputs.around>,
+  maxBytes?: number,
+) {
+  const [message] = await db
+    .select({ roomId: messages.roomId, position: messages.position })
+    .from(messages)
+    .where(eq(messages.id, input.messageId));
+  if (!message) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
+  const access = await requireMember(db, message.roomId, userId);
+  if (!access.ok) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
+  const olderCount = Math.floor((input.limit - 1) / 2);
+  const budget = maxBytes === undefined ? undefined : maxBytes / 2;
+  // From the message itself (after position - 1) onward, so it is the page's oldest.
+  const newer = await pageAfter(
+    db,
+    message.roomId,
+    message.position - 1,
+    input.limit - olderCount,
+    budget,
+  );
+  const older =
+    olderCount > 0
+      ? await historyPage(db, message.roomId, message.position, olderCount, budget)
+      : { items: [], nextCursor: message.position };
+  return ok({
+    messageId: input.messageId,
+    roomId: message.roomId,
+    items: [...newer.items, ...older.items],
+    olderCursor: older.nextCursor,
+    newerCursor: newer.nextCursor,
+  });
 }

@@ -1,6 +1,6 @@
 import type { MessageView } from '@parley/api-contract/schemas';
 import { type DbOrTx, messages, users } from '@parley/db';
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
 /** The replied-to message and its author, joined beside a message for its excerpt. */
@@ -102,4 +102,35 @@ export async function historyPage(
   }
   const last = items.at(-1);
   return { items, nextCursor: rows.length > items.length && last ? last.position : null };
+}
+
+/**
+ * The page just after a position: the `limit` oldest messages after it, listed newest first
+ * like every page. `nextCursor` (the newest position in it) is the next page's `after`, null
+ * once the page reaches the room's latest message.
+ */
+export async function pageAfter(
+  db: DbOrTx,
+  roomId: string,
+  after: number,
+  limit: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<{ items: MessageView[]; nextCursor: number | null }> {
+  const rows = await viewQuery(db)
+    .where(and(eq(messages.roomId, roomId), gt(messages.position, after)))
+    .orderBy(asc(messages.position))
+    .limit(limit + 1);
+  const items: MessageView[] = [];
+  let bytes = 0;
+  for (const row of rows.slice(0, limit)) {
+    const view = toView(row);
+    bytes += viewBytes(view);
+    if (items.length > 0 && bytes > maxBytes) break;
+    items.push(view);
+  }
+  const newest = items.at(-1);
+  return {
+    items: items.reverse(),
+    nextCursor: rows.length > items.length && newest ? newest.position : null,
+  };
 }

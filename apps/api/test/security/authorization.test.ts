@@ -482,6 +482,29 @@ const matrix: Record<string, Scenario[]> = {
     },
   ],
   'messages.history': perRoom(),
+  'messages.search': [
+    {
+      name: 'every room of mine (only those)',
+      input: () => ({ query: 'seed' }),
+      expect: allSignedIn('ok'),
+    },
+    ...perRoom(() => ({ query: 'seed' })),
+  ],
+  'messages.around': [
+    ...(['pub', 'priv', 'dm'] as const).map(
+      (key): Scenario => ({
+        name: `the member's message in the ${key} room: members only`,
+        input: () => ({ messageId: messageIds[key] }),
+        // Outsiders get NOT_FOUND for any message of a room they are not in.
+        expect: row(U, NF, 'ok', 'ok', 'ok'),
+      }),
+    ),
+    {
+      name: 'a message that does not exist',
+      input: () => ({ messageId: randomUUID() }),
+      expect: row(U, NF, NF, NF, NF),
+    },
+  ],
 
   // Rooms have messages, so a replay from position 0 speaks at once when allowed.
   'live.roomEvents': perRoom(() => ({ lastEventId: '0' })),
@@ -951,6 +974,8 @@ describe('hostile', () => {
       ['messages.send', 'mutate', (id) => ({ roomId: id, body: 'x', clientId: 'idor' }), dm],
       ['messages.history', 'query', (id) => ({ roomId: id }), dm],
       ['messages.history', 'query', (id) => ({ roomId: id }), privateRoom],
+      ['messages.around', 'query', (id) => ({ messageId: id }), dmMessage],
+      ['messages.search', 'query', (id) => ({ query: 'x', roomId: id }), privateRoom],
       ['rooms.members', 'query', (id) => ({ roomId: id }), privateRoom],
       ['rooms.join', 'mutate', (id) => ({ roomId: id }), privateRoom],
       ['rooms.invite', 'mutate', (id) => ({ roomId: id, username: 'eve' }), privateRoom],
