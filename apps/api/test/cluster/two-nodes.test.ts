@@ -152,6 +152,44 @@ describe.skipIf(!redisUrl)('two nodes on Redis', () => {
     ben.close();
   });
 
+  it('invites, unread counts and kicks cross nodes', async () => {
+    const ana = await signUp(server.url, 'ana6');
+    const cleo = onNode2(await signUp(server.url, 'cleo6'));
+    const events: string[] = [];
+    const userSub = cleo.client.live.userEvents.subscribe(undefined, {
+      onData: (e) => {
+        if (e.type === 'room.added') events.push(`added ${e.room.id}`);
+        if (e.type === 'room.removed') events.push(`removed ${e.roomId}`);
+        if (e.type === 'room.activity') events.push(`activity ${e.roomId} ${e.lastPosition}`);
+      },
+    });
+    await waitFor(() => node2.wss.clients.size > 0, 'cleo on node 2');
+    await sleep(100);
+    const room = await ana.client.rooms.create.mutate({ name: 'crossing', visibility: 'private' });
+    await ana.client.rooms.invite.mutate({ roomId: room.id, username: cleo.user.username });
+    await waitFor(() => events.includes(`added ${room.id}`), 'the invite, on node 2');
+    const forCleo = collect(cleo, room.id);
+    await waitFor(forCleo.started, 'cleo subscribed on node 2');
+    for (let i = 0; i < 3; i++)
+      await ana.client.messages.send.mutate({
+        roomId: room.id,
+        body: `u${i}`,
+        clientId: clientId(),
+      });
+    await waitFor(() => events.includes(`activity ${room.id} 3`), 'the room moving on, on node 2');
+    const listed = (await cleo.client.rooms.list.query()).find((r) => r.id === room.id);
+    expect(listed?.unread).toBe(3);
+    await ana.client.rooms.kick.mutate({ roomId: room.id, username: cleo.user.username });
+    await waitFor(() => events.includes(`removed ${room.id}`), 'the kick, on node 2');
+    await ana.client.messages.send.mutate({ roomId: room.id, body: 'after', clientId: clientId() });
+    await sleep(300);
+    expect(forCleo.created()).toEqual(['u0', 'u1', 'u2']);
+    forCleo.stop();
+    userSub.unsubscribe();
+    ana.close();
+    cleo.close();
+  });
+
   it('revokes on node 1 a session whose socket is on node 2', async () => {
     const ana = await signUp(server.url, 'ana4');
     const anaOn2 = onNode2(ana);
