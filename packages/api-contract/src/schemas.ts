@@ -210,6 +210,18 @@ export const tokenInputs = {
 
 export const signUpModeSchema = z.enum(['open', 'invite', 'closed']);
 
+/**
+ * Why the server closed a socket with 4401 (its close reason): `signed-out` (that session signed
+ * out, here or from another device), `password-changed`, `deactivated` (by the workspace owner),
+ * `revoked` (a bot token revoked).
+ */
+export const revokeReasonSchema = z.enum([
+  'signed-out',
+  'password-changed',
+  'deactivated',
+  'revoked',
+]);
+
 export const adminInputs = {
   updateSettings: z.object({ signUp: signUpModeSchema }),
   createInvite: z.object({
@@ -359,3 +371,4 @@ export type MemberRole = z.infer<typeof memberRoleSchema>;
 export type UserEvent = z.infer<typeof userEventSchema>;
 export type WorkspaceRole = z.infer<typeof workspaceRoleSchema>;
 export type SignUpMode = z.infer<typeof signUpModeSchema>;
+export type RevokeReason = z.infer<typeof revokeReasonSchema>;

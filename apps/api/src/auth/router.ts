@@ -122,7 +122,7 @@ export const authRouter = router({
           input,
         ),
       );
-      for (const id of revokedSessionIds) events.sessionRevoked(id);
+      for (const id of revokedSessionIds) events.sessionRevoked(id, 'password-changed');
       return { ok: true as const, signedOutSessions: revokedSessionIds.length };
     }),
 

@@ -1,5 +1,6 @@
 import type {
   MemberRole,
+  RevokeReason,
   RoomEvent,
   RoomInfo,
   RoomSummary,
@@ -94,13 +95,13 @@ export class EventPublisher {
     }
   }
 
-  /** A session was signed out: its sockets, on every node, close. */
-  sessionRevoked(sessionId: string): void {
-    this.bus.publish('auth', '*', { type: 'session.revoked', sessionId });
+  /** A session was signed out: its sockets, on every node, close, with `reason` as the why. */
+  sessionRevoked(sessionId: string, reason: RevokeReason = 'signed-out'): void {
+    this.bus.publish('auth', '*', { type: 'session.revoked', sessionId, reason });
   }
 
   /** A bot token was revoked: its sockets, on every node, close. */
-  tokenRevoked(tokenId: string): void {
-    this.bus.publish('auth', '*', { type: 'token.revoked', tokenId });
+  tokenRevoked(tokenId: string, reason: RevokeReason = 'revoked'): void {
+    this.bus.publish('auth', '*', { type: 'token.revoked', tokenId, reason });
   }
 }

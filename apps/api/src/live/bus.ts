@@ -1,9 +1,14 @@
-import type { ActivityEvent, RoomEvent, UserEvent } from '@parley/api-contract/schemas';
+import type {
+  ActivityEvent,
+  RevokeReason,
+  RoomEvent,
+  UserEvent,
+} from '@parley/api-contract/schemas';
 
-/** Session or bot token revoked: its sockets, on every node, must close. */
+/** Session or bot token revoked: its sockets, on every node, must close (saying why). */
 export type AuthEvent =
-  | { type: 'session.revoked'; sessionId: string }
-  | { type: 'token.revoked'; tokenId: string };
+  | { type: 'session.revoked'; sessionId: string; reason: RevokeReason }
+  | { type: 'token.revoked'; tokenId: string; reason: RevokeReason };
 
 /** Everything that travels between API nodes, by topic. Keys are room or user ids. */
 export interface Topics {

@@ -1,3 +1,4 @@
+import type { RevokeReason } from '@parley/api-contract/schemas';
 import type { WebSocket } from 'ws';
 import type { Caller } from '../auth/service.js';
 import type { AuthEvent, BusSubscriber } from './bus.js';
@@ -15,7 +16,7 @@ export class SocketRegistry {
    * Credentials revoked in the last minute. A socket whose credentials were checked just
    * before a revocation, and that registers just after it, is closed on arrival.
    */
-  readonly #recentlyRevoked = new Map<string, number>();
+  readonly #recentlyRevoked = new Map<string, { at: number; reason: RevokeReason }>();
   readonly #unsubscribe: () => void;
 
   constructor(bus: BusSubscriber) {
@@ -28,8 +29,9 @@ export class SocketRegistry {
 
   add(caller: Caller, socket: WebSocket): void {
     const key = SocketRegistry.keyOf(caller);
-    if (this.#recentlyRevoked.has(key)) {
-      socket.close(CLOSE_REVOKED, 'credentials revoked');
+    const revoked = this.#recentlyRevoked.get(key);
+    if (revoked) {
+      socket.close(CLOSE_REVOKED, revoked.reason);
       return;
     }
     let set = this.#byCredential.get(key);
@@ -48,11 +50,12 @@ export class SocketRegistry {
     const key =
       event.type === 'session.revoked' ? `session:${event.sessionId}` : `token:${event.tokenId}`;
     const now = Date.now();
-    for (const [old, at] of this.#recentlyRevoked)
+    for (const [old, { at }] of this.#recentlyRevoked)
       if (now - at > 60_000) this.#recentlyRevoked.delete(old);
-    this.#recentlyRevoked.set(key, now);
+    this.#recentlyRevoked.set(key, { at: now, reason: event.reason });
+    // The close reason says why, so that a client can tell its person in words.
     for (const socket of this.#byCredential.get(key) ?? []) {
-      socket.close(CLOSE_REVOKED, 'credentials revoked');
+      socket.close(CLOSE_REVOKED, event.reason);
     }
   }
 

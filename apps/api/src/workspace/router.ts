@@ -47,8 +47,8 @@ export const adminRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { db, events } = ctx.deps;
       const done = unwrap(await deactivateUser(db, ctx.caller.user.id, input.userId));
-      for (const id of done.sessionIds) events.sessionRevoked(id);
-      for (const id of done.tokenIds) events.tokenRevoked(id);
+      for (const id of done.sessionIds) events.sessionRevoked(id, 'deactivated');
+      for (const id of done.tokenIds) events.tokenRevoked(id, 'deactivated');
       return { userId: done.userId };
     }),
 

@@ -13,6 +13,7 @@ import {
   clientId,
   connect,
   type Person,
+  rawSocket,
   signUp,
   startServer,
   waitFor,
@@ -119,6 +120,8 @@ describe('account', () => {
     const laptop = await secondDevice(cleo);
     const onLaptop = watchUser(laptop);
     await waitFor(() => onLaptop.started(), 'the laptop listening');
+    const bare = rawSocket(server.url, laptop.token);
+    await bare.ready;
 
     const wrong = await failureOf(
       cleo.client.auth.changePassword.mutate({
@@ -138,6 +141,8 @@ describe('account', () => {
     // The laptop's socket is closed by the server (4401): its subscription errors out.
     await waitFor(() => onLaptop.errors.length > 0, 'the laptop socket closed', 5_000);
     expect(Date.now() - started).toBeLessThan(5_000);
+    // The close reason says why, for the client to tell its person.
+    expect(await bare.closed).toEqual({ code: 4401, reason: 'password-changed' });
     expect(await laptop.client.auth.me.query()).toBeNull();
     expect((await cleo.client.auth.me.query())?.id).toBe(cleo.user.id);
 

@@ -126,3 +126,25 @@ export function collect(person: { client: Client }, roomId: string, lastEventId?
     stop: () => sub.unsubscribe(),
   };
 }
+
+/**
+ * A bare WebSocket signed in with `token` (a bearer header), as any program could open one:
+ * `ready` once the server has answered a call on it (so it is registered under its
+ * credentials), `closed` with the code and reason the server closes it with.
+ */
+export function rawSocket(url: string, token: string) {
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    socket.once('open', () =>
+      socket.send(JSON.stringify({ id: 1, method: 'query', params: { path: 'auth.me' } })),
+    );
+    socket.once('message', () => resolve());
+    socket.once('error', reject);
+  });
+  return { ready, closed, close: () => socket.close() };
+}

@@ -8,7 +8,14 @@ import { invites } from '@parley/db';
 import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Person, signUp, startServer, waitFor } from '../support/harness.js';
+import {
+  connect,
+  type Person,
+  rawSocket,
+  signUp,
+  startServer,
+  waitFor,
+} from '../support/harness.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -132,9 +139,12 @@ describe('workspace', () => {
       });
     const subs = [watch(kim), watch(bot)];
     await waitFor(() => started === 2, 'both sockets open');
+    const bare = rawSocket(server.url, kim.token);
+    await bare.ready;
 
     await owner.client.admin.deactivateUser.mutate({ userId: kim.user.id });
     await waitFor(() => errors.length === 2, 'both sockets closed', 5_000);
+    expect(await bare.closed).toEqual({ code: 4401, reason: 'deactivated' });
     expect(await kim.client.auth.me.query()).toBeNull();
     expect(await bot.client.auth.me.query()).toBeNull();
 

@@ -13,7 +13,7 @@ export const CLOSE_REVOKED = 4401;
  * carries the session cookie of the moment it opens, so `restart()` after sign-in/out.
  */
 export class Socket {
-  private revokedListeners = new Set<Listener>();
+  private revokedListeners = new Set<(reason: string) => void>();
   readonly ws = createWSClient({
     url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/trpc`,
     lazy: { enabled: true, closeMs: 0 },
@@ -21,9 +21,11 @@ export class Socket {
     // Quick first retries, then at most every 4 s, so coming back online feels immediate.
     retryDelayMs: (attempt) => (attempt === 0 ? 0 : Math.min(500 * 2 ** attempt, 4_000)),
     // 4401: the server closed the socket because its session was revoked (signed out elsewhere,
-    // password changed, account deactivated) or no longer works.
+    // password changed, account deactivated) or no longer works; the close reason says which.
     onClose: (cause) => {
-      if (cause?.code === CLOSE_REVOKED) for (const l of this.revokedListeners) l();
+      if (cause?.code !== CLOSE_REVOKED) return;
+      const reason = 'reason' in cause && typeof cause.reason === 'string' ? cause.reason : '';
+      for (const l of this.revokedListeners) l(reason);
     },
   });
   private status: ConnectionStatus = 'idle';
@@ -71,8 +73,11 @@ export class Socket {
     for (const l of this.listeners) l();
   }
 
-  /** Calls `listener` whenever the server closes the socket because its credentials are gone. */
-  onRevoked(listener: Listener): () => void {
+  /**
+   * Calls `listener` whenever the server closes the socket because its credentials are gone,
+   * with the close reason (the contract's `RevokeReason`, or another text).
+   */
+  onRevoked(listener: (reason: string) => void): () => void {
     this.revokedListeners.add(listener);
     return () => this.revokedListeners.delete(listener);
   }

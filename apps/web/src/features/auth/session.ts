@@ -1,4 +1,4 @@
-import type { UserRef } from '@parley/api-contract';
+import type { RevokeReason, UserRef } from '@parley/api-contract';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { socket } from '../../lib/connection';
@@ -24,8 +24,21 @@ function setSignedOutNotice(notice: string | null): void {
   for (const l of noticeListeners) l();
 }
 
-export const SIGNED_OUT_NOTICE =
-  'You have been signed out: your password was changed, this session was signed out from another device, or your account was deactivated. Sign in again to continue.';
+/** What the sign-in screen says, by the reason the server gave for closing the socket. */
+const SIGNED_OUT_BECAUSE: Record<string, string | undefined> = {
+  'password-changed':
+    'Your password was changed on another device, so you have been signed out here. Sign in with the new password.',
+  'signed-out': 'You have been signed out of this browser (from another device or tab).',
+  deactivated:
+    'You have been signed out: the workspace owner deactivated your account. Ask them if you need it back.',
+} satisfies Partial<Record<RevokeReason, string>>;
+
+export function signedOutMessage(reason: string): string {
+  return (
+    SIGNED_OUT_BECAUSE[reason] ??
+    'You have been signed out: this session has ended. Sign in again to continue.'
+  );
+}
 
 export function useSignedOutNotice(): { notice: string | null; dismiss: () => void } {
   const notice = useSyncExternalStore(
@@ -120,13 +133,13 @@ export function useSessionWatch(): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     let checking = false;
-    return socket.onRevoked(async () => {
+    return socket.onRevoked(async (reason) => {
       if (checking) return; // the socket retries and is refused again meanwhile
       checking = true;
       try {
         const me = await queryClient.fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 0 });
         if (me) return; // still signed in (the socket reconnects by itself)
-        setSignedOutNotice(SIGNED_OUT_NOTICE);
+        setSignedOutNotice(signedOutMessage(reason));
         await forgetSession(queryClient, trpc.auth.me.queryKey(), { keepRoute: true });
       } catch {
         // The server cannot be reached: the connection banner says so, and the socket retries.
