@@ -217,12 +217,12 @@ try {
   await shoot('settings', { ...settings, width: 1280, height: 1000, screen: 'settings' });
   await shoot('settings-bot-token', { ...settings, width: 1280, height: 800, screen: 'bot-token' });
   await shoot('settings-mobile', { ...settings, width: 375, height: 812, screen: 'settings' });
-  await shoot('admin', { ...settings, width: 1280, height: 1000, screen: 'admin' });
+  await shoot('admin', { ...settings, width: 1280, height: 1250, screen: 'admin' });
   await shoot('admin-dark', {
     ...settings,
     colorScheme: 'dark',
     width: 1280,
-    height: 1000,
+    height: 1250,
     screen: 'admin',
   });
 } finally {
