@@ -242,7 +242,9 @@ export function MessageList({
           })}
         </div>
         {rows.length === 0 && !hasOlder && !historyFailed && (
-          <p className="empty-room muted">No messages yet. Say hello!</p>
+          <p className="empty-room muted">
+            {readOnly ? 'No messages were sent here.' : 'No messages yet. Say hello!'}
+          </p>
         )}
       </div>
       {unseen > 0 && (
