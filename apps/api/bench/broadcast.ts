@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEmptyPostgresDb } from '@parley/db/testing';
-import { type BenchServer, startServer, startSubscribers } from './processes.js';
+import { type BenchServer, type Subscribers, startServer, startSubscribers } from './processes.js';
 import { connectSenders, offer, type ServerKind } from './senders.js';
 import type { Seeded } from './server.js';
 import type { StepStats } from './subscribers.js';
@@ -24,15 +24,18 @@ export interface BroadcastOptions {
   bodyLength: number;
   /** The PostgreSQL server on which a fresh database is made for Parley. */
   postgresUrl: string;
+  /** The Redis of the two-node run. */
+  redisUrl: string;
 }
 
-export type Target = 'ws' | 'socketio' | 'parley-postgres' | 'parley-pglite';
+export type Target = 'ws' | 'socketio' | 'parley-postgres' | 'parley-pglite' | 'parley-cluster';
 
 export const TARGET_NAMES: Record<Target, string> = {
   ws: 'bare ws broadcast',
   socketio: 'Socket.IO 4.8 room',
   'parley-postgres': 'Parley on PostgreSQL',
   'parley-pglite': 'Parley on PGlite',
+  'parley-cluster': 'Parley, 2 nodes+Redis',
 };
 
 export interface StepResult {
@@ -78,9 +81,9 @@ interface Usage {
 }
 
 async function parleyServer(
-  target: 'parley-postgres' | 'parley-pglite',
+  target: 'parley-postgres' | 'parley-pglite' | 'parley-cluster',
   options: BroadcastOptions,
-): Promise<{ server: BenchServer; cleanup: () => Promise<void> }> {
+): Promise<{ servers: BenchServer[]; cleanup: () => Promise<void> }> {
   const env: Record<string, string> = {
     BENCH_SERVER: 'parley',
     PORT: '0',
@@ -96,9 +99,28 @@ async function parleyServer(
     const db = await createEmptyPostgresDb(options.postgresUrl);
     const server = await startServer({ ...env, DATABASE_URL: db.url });
     return {
-      server,
+      servers: [server],
       cleanup: async () => {
         await server.stop();
+        await db.drop();
+      },
+    };
+  }
+  if (target === 'parley-cluster') {
+    // Two nodes on one database and one Redis (the first migrates it).
+    const db = await createEmptyPostgresDb(options.postgresUrl);
+    const cluster = {
+      ...env,
+      DATABASE_URL: db.url,
+      REDIS_URL: options.redisUrl,
+      PARLEY_REDIS_PREFIX: `parley-bench-${crypto.randomUUID().slice(0, 8)}:`,
+    };
+    const first = await startServer(cluster);
+    const second = await startServer(cluster);
+    return {
+      servers: [first, second],
+      cleanup: async () => {
+        await Promise.all([first.stop(), second.stop()]);
         await db.drop();
       },
     };
@@ -106,7 +128,7 @@ async function parleyServer(
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
   const server = await startServer({ ...env, PARLEY_DATA_DIR: dir });
   return {
-    server,
+    servers: [server],
     cleanup: async () => {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -115,11 +137,11 @@ async function parleyServer(
 }
 
 export async function startTarget(target: Target, options: BroadcastOptions) {
-  if (target === 'parley-postgres' || target === 'parley-pglite') {
+  if (target === 'parley-postgres' || target === 'parley-pglite' || target === 'parley-cluster') {
     return parleyServer(target, options);
   }
   const server = await startServer({ BENCH_SERVER: target });
-  return { server, cleanup: () => server.stop() };
+  return { servers: [server], cleanup: () => server.stop() };
 }
 
 function summarise(
@@ -151,8 +173,22 @@ export async function runBroadcast(
   log: (line: string) => void,
 ): Promise<TargetResult> {
   const kind: ServerKind = target.startsWith('parley') ? 'parley' : (target as ServerKind);
-  const { server, cleanup } = await startTarget(target, options);
+  const { servers, cleanup } = await startTarget(target, options);
+  const server = servers[0] as BenchServer;
   const closers: Array<() => unknown> = [];
+  /** Splits `items` into one share per server (subscribers and senders on every node). */
+  const share = <T>(items: T[], j: number) => items.filter((_, i) => i % servers.length === j);
+  const usageOfAll = async (): Promise<Usage> => {
+    const all = await Promise.all(servers.map((s) => s.request<Usage>({ type: 'usage' })));
+    return {
+      cpuMicros: all.reduce((a, u) => a + u.cpuMicros, 0),
+      statements: all.reduce((a, u) => a + u.statements, 0),
+    };
+  };
+  const heapOfAll = async () =>
+    (
+      await Promise.all(servers.map((s) => s.request<{ heapUsed: number }>({ type: 'memory' })))
+    ).reduce((a, m) => a + m.heapUsed, 0);
   try {
     let parley: { tokens: string[]; roomId: string } | undefined;
     let subscriberTokens: string[] = [];
@@ -169,19 +205,39 @@ export async function runBroadcast(
       parley = { tokens: tokens.slice(options.subscribers), roomId: seeded.rooms[0]?.id ?? '' };
       subscriberTokens = tokens.slice(0, options.subscribers);
     }
-    const senders = await connectSenders(kind, server.port, options.senders, parley);
+    const senderIndices = Array.from({ length: options.senders }, (_, i) => i);
+    const senders = (
+      await Promise.all(
+        servers.map((s, j) => {
+          const mine = share(senderIndices, j);
+          return connectSenders(
+            kind,
+            s.port,
+            mine.length,
+            parley && { ...parley, tokens: mine.map((i) => parley?.tokens[i] ?? '') },
+          );
+        }),
+      )
+    ).flat();
     closers.push(() => {
       for (const s of senders) s.close();
     });
-    const before = await server.request<{ heapUsed: number }>({ type: 'memory' });
-    const subscribers = await startSubscribers({
-      type: 'start',
-      server: kind,
-      url: `ws://127.0.0.1:${server.port}`,
-      count: options.subscribers,
-      roomId: parley?.roomId,
-      tokens: subscriberTokens,
-    });
+    const before = await heapOfAll();
+    const subscriberIndices = Array.from({ length: options.subscribers }, (_, i) => i);
+    const groups = await Promise.all(
+      servers.map((s, j) => {
+        const mine = share(subscriberIndices, j);
+        return startSubscribers({
+          type: 'start',
+          server: kind,
+          url: `ws://127.0.0.1:${s.port}`,
+          count: mine.length,
+          roomId: parley?.roomId,
+          tokens: kind === 'parley' ? mine.map((i) => subscriberTokens[i] ?? '') : [],
+        });
+      }),
+    );
+    const subscribers = combineSubscribers(groups);
     closers.push(() => subscribers.stop());
 
     // Step 0 warms up (JIT, connection pools) at the first step's rate for a second, and
@@ -200,8 +256,8 @@ export async function runBroadcast(
       if (Date.now() > warmDeadline) throw new Error('the warm-up message did not reach everyone');
       await sleep(50);
     }
-    const after = await server.request<{ heapUsed: number }>({ type: 'memory' });
-    const kibPerConnection = (after.heapUsed - before.heapUsed) / options.subscribers / 1024;
+    const after = await heapOfAll();
+    const kibPerConnection = (after - before) / options.subscribers / 1024;
     let last = await subscribers.stats(0);
 
     const steps: StepResult[] = [];
@@ -212,7 +268,7 @@ export async function runBroadcast(
     // Up to maxSteps rates (one more to reach twice the saturating rate), and one repeat of
     // a first failure: a busy machine has hiccups, saturation counts when it happens twice.
     for (let k = 1; ; k++) {
-      const usage = await server.request<Usage>({ type: 'usage' });
+      const usage = await usageOfAll();
       const started = now();
       const { done, offered } = offer(
         senders,
@@ -230,7 +286,7 @@ export async function runBroadcast(
         if (offered.pending === 0 && delivered >= offered.sent * options.subscribers) break;
         await sleep(50);
       }
-      const used = await server.request<Usage>({ type: 'usage' });
+      const used = await usageOfAll();
       const stats: StepStats = await subscribers.stats(k);
       last = stats;
       const refused = { ...offered.refused };
@@ -283,6 +339,38 @@ export async function runBroadcast(
     for (const close of closers.reverse()) await close();
     await cleanup();
   }
+}
+
+/**
+ * Several subscriber processes as one: counts add up; latency percentiles are those of the
+ * worse group (a bound, since percentiles do not add).
+ */
+function combineSubscribers(groups: Subscribers[]): Subscribers {
+  if (groups.length === 1) return groups[0] as Subscribers;
+  return {
+    count: async (step) =>
+      (await Promise.all(groups.map((g) => g.count(step)))).reduce((a, n) => a + n, 0),
+    stats: async (step) => {
+      const all = await Promise.all(groups.map((g) => g.stats(step)));
+      const sum = (f: (s: StepStats) => number) => all.reduce((a, s) => a + f(s), 0);
+      const max = (f: (s: StepStats) => number) => Math.max(...all.map(f));
+      return {
+        count: sum((s) => s.count),
+        p50: max((s) => s.p50),
+        p99: max((s) => s.p99),
+        max: max((s) => s.max),
+        firstAt: Math.min(...all.map((s) => s.firstAt)),
+        lastAt: max((s) => s.lastAt),
+        duplicates: sum((s) => s.duplicates),
+        gaps: sum((s) => s.gaps),
+        reconnects: sum((s) => s.reconnects),
+        frameBytes: max((s) => s.frameBytes),
+      };
+    },
+    stop: async () => {
+      await Promise.all(groups.map((g) => g.stop()));
+    },
+  };
 }
 
 export const fmt = (n: number, digits = 0) =>

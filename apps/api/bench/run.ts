@@ -13,7 +13,9 @@
  *
  * Knobs (environment): BENCH_QUICK=1 (about a minute), SUBSCRIBERS, BENCH_SENDERS,
  * BENCH_START_RATE (msg/s), BENCH_STEP_FACTOR, BENCH_MAX_STEPS, BENCH_STEP_MS, BENCH_DRAIN_MS,
- * BENCH_BODY (characters), BENCH_TARGETS (ws,socketio,parley-postgres,parley-pglite),
+ * BENCH_BODY (characters), BENCH_TARGETS (ws,socketio,parley-postgres,parley-cluster,parley-pglite),
+ * BENCH_REDIS_URL (parley-cluster: two nodes on one PostgreSQL and this Redis, default
+ * TEST_REDIS_URL, else redis://127.0.0.1:6379),
  * BENCH_SCENARIOS (broadcast,workspace), BENCH_WORKSPACE_ONLINE (e.g. 10,300),
  * BENCH_POSTGRES_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_CPU_PROF=<dir> (a V8 CPU profile of each server process, for `node --cpu-prof` analysis).
@@ -62,11 +64,14 @@ const options: BroadcastOptions = {
     process.env.BENCH_POSTGRES_URL ||
     process.env.TEST_DATABASE_URL ||
     'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: process.env.BENCH_REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
 };
 // The quick run leaves out the bare ws floor: the goal ratios are against Socket.IO.
 const targets = list(
   'BENCH_TARGETS',
-  QUICK ? 'socketio,parley-postgres,parley-pglite' : 'ws,socketio,parley-postgres,parley-pglite',
+  QUICK
+    ? 'socketio,parley-postgres,parley-cluster,parley-pglite'
+    : 'ws,socketio,parley-postgres,parley-cluster,parley-pglite',
 ) as Target[];
 for (const t of targets) if (!(t in TARGET_NAMES)) throw new Error(`unknown target ${t}`);
 const scenarios = list('BENCH_SCENARIOS', 'broadcast,workspace');
@@ -111,6 +116,13 @@ if (scenarios.includes('broadcast')) {
         `${fmt(r.kibPerConnection, 1)} KiB`.padStart(9),
         `${fmt(r.frameBytes)} B${r.duplicates || r.gaps ? ` (${r.duplicates} duplicates, ${r.gaps} missed)` : ''}${r.reconnects ? `, ${r.reconnects} reconnects` : ''}`,
       ].join(' │ '),
+    );
+  }
+  const single = results.find((r) => r.target === 'parley-postgres');
+  const cluster = results.find((r) => r.target === 'parley-cluster');
+  if (single && cluster) {
+    log(
+      `\nParley, 2 nodes on Redis / 1 node, sustained deliveries/s: ${single.sustained > 0 ? (cluster.sustained / single.sustained).toFixed(2) : '—'}× (goal 0.8×; subscribers and senders split over both nodes)`,
     );
   }
   const socketIo = results.find((r) => r.target === 'socketio');
