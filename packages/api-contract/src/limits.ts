@@ -14,6 +14,10 @@ export const LIMITS = {
   /** `messages.search`: the query's length, and results in one page. */
   searchQueryMax: 200,
   searchPageMax: 50,
+  /** Different emoji on one message (`messages.react`). */
+  reactionsPerMessage: 20,
+  /** Names listed per reaction in a message view (`users`, for the tooltip). */
+  reactionUsersShown: 3,
   /** Every list the API returns is bounded: */
   roomListMax: 500,
   memberListMax: 1000,

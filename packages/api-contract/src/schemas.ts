@@ -82,6 +82,21 @@ export const messageBodySchema = text('A message', { multiline: true })
   .min(1, { error: 'A message cannot be empty.' })
   .max(LIMITS.bodyMax, { error: `A message can have at most ${LIMITS.bodyMax} characters.` });
 
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Emoji_Presentation}/u;
+/** Keycaps (1️⃣, #️⃣) and flags (🇫🇷): emoji without a pictographic code point. */
+const KEYCAP_OR_FLAG = /^(?:[0-9#*]\uFE0F?\u20E3|\p{Regional_Indicator}{2})$/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** One emoji: a single grapheme (ZWJ sequences, skin tones and flags included), not text. */
+export const emojiSchema = text('An emoji')
+  .min(1, { error: 'Choose an emoji.', abort: true })
+  .max(64, { error: 'That is not one emoji.', abort: true })
+  .refine(
+    (s) =>
+      [...graphemes.segment(s)].length === 1 && (PICTOGRAPHIC.test(s) || KEYCAP_OR_FLAG.test(s)),
+    { error: 'A reaction must be one emoji.' },
+  );
+
 export const clientIdSchema = text('clientId')
   .regex(/^[A-Za-z0-9_-]+$/, { error: 'clientId may hold letters, digits, - and _ only.' })
   .min(1)
@@ -188,6 +203,8 @@ export const messageInputs = {
     cursor: idSchema.nullish(),
     limit: z.number().int().min(1).max(LIMITS.searchPageMax).default(20),
   }),
+  react: z.object({ messageId: idSchema, emoji: emojiSchema }),
+  unreact: z.object({ messageId: idSchema, emoji: emojiSchema }),
   around: z.object({
     messageId: idSchema,
     /** Messages in the page, the message included (about half before it, half after). */
@@ -266,7 +283,23 @@ export const messageViewSchema = z.object({
   createdAt: z.string(),
   editedAt: z.string().nullable(),
   deletedAt: z.string().nullable(),
+  /**
+   * Reactions, most used first. `me`: whether the caller reacted so; in room events (shared
+   * by every subscriber) it is always false, and clients keep their own (see docs/api.md).
+   */
+  reactions: z.array(
+    z.object({
+      emoji: z.string(),
+      count: z.number(),
+      me: z.boolean(),
+      /** The first few who reacted so (LIMITS.reactionUsersShown), for a tooltip. */
+      users: z.array(userRefSchema),
+    }),
+  ),
 });
+
+/** Who added or removed which emoji, in a reaction event. */
+export const reactionChangeSchema = z.object({ emoji: z.string(), userId: z.string() });
 
 export const roomEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -279,6 +312,18 @@ export const roomEventSchema = z.discriminatedUnion('type', [
     type: z.literal('message.deleted'),
     position: z.number(),
     message: messageViewSchema,
+  }),
+  z.object({
+    type: z.literal('reaction.added'),
+    position: z.number(),
+    message: messageViewSchema,
+    reaction: reactionChangeSchema,
+  }),
+  z.object({
+    type: z.literal('reaction.removed'),
+    position: z.number(),
+    message: messageViewSchema,
+    reaction: reactionChangeSchema,
   }),
 ]);
 

@@ -53,6 +53,8 @@ describe('live.roomEvents', () => {
           if (event.type === 'message.created') {
             expectTypeOf(event).toEqualTypeOf<Extract<RoomEvent, { type: 'message.created' }>>();
             expectTypeOf(event.message.body).toBeString();
+          } else if (event.type === 'reaction.added' || event.type === 'reaction.removed') {
+            expectTypeOf(event.reaction.emoji).toBeString();
           } else {
             expectTypeOf(event.type).toEqualTypeOf<'message.edited' | 'message.deleted'>();
           }

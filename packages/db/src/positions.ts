@@ -20,7 +20,15 @@ export async function allocatePosition(tx: DbOrTx, roomId: string): Promise<numb
 /** Appends an event to a room's log at the next position and returns that position. */
 export async function appendRoomEvent(
   tx: DbOrTx,
-  event: { roomId: string; type: RoomEventType; messageId: string; position?: number },
+  event: {
+    roomId: string;
+    type: RoomEventType;
+    messageId: string;
+    position?: number;
+    /** Reaction events: who, and which emoji. */
+    actorId?: string;
+    emoji?: string;
+  },
 ): Promise<number> {
   const position = event.position ?? (await allocatePosition(tx, event.roomId));
   if (position === null) throw new Error(`room ${event.roomId} does not exist`);

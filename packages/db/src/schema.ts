@@ -15,7 +15,13 @@ import {
 
 export const ROOM_KINDS = ['public', 'private', 'direct'] as const;
 export const MEMBER_ROLES = ['admin', 'member'] as const;
-export const EVENT_TYPES = ['message.created', 'message.edited', 'message.deleted'] as const;
+export const EVENT_TYPES = [
+  'message.created',
+  'message.edited',
+  'message.deleted',
+  'reaction.added',
+  'reaction.removed',
+] as const;
 export const WORKSPACE_ROLES = ['owner', 'member'] as const;
 export const SIGN_UP_MODES = ['open', 'invite', 'closed'] as const;
 
@@ -249,6 +255,9 @@ export const roomEvents = pgTable(
     messageId: uuid('message_id')
       .notNull()
       .references(() => messages.id, { onDelete: 'cascade' }),
+    // reaction.added / reaction.removed: who, and which emoji (null for message events).
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -256,9 +265,32 @@ export const roomEvents = pgTable(
     index('room_events_message_idx').on(t.messageId),
     check(
       'room_events_type',
-      sql`${t.type} in ('message.created', 'message.edited', 'message.deleted')`,
+      sql`${t.type} in ('message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed')`,
+    ),
+    check(
+      'room_events_reaction',
+      sql`(${t.type} like 'reaction.%') = (${t.actorId} is not null and ${t.emoji} is not null)`,
     ),
     check('room_events_position', sql`${t.position} > 0`),
+  ],
+);
+
+/** One person's emoji on one message: the key makes reacting twice one reaction. */
+export const reactions = pgTable(
+  'reactions',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.emoji, t.userId] }),
+    check('reactions_emoji_length', sql`char_length(${t.emoji}) between 1 and 64`),
   ],
 );
 

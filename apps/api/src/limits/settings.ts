@@ -39,6 +39,7 @@ export const limitsEnvSchema = z.object({
   PARLEY_RATE_ROOM_SETTINGS: rate(60, 600),
   PARLEY_RATE_ADMIN: rate(120, 3600),
   PARLEY_RATE_SEARCH: rate(30, 60),
+  PARLEY_RATE_REACTIONS: rate(60, 60),
   PARLEY_SIGNIN_FAILS_PER_USER_ADDRESS: int(10),
   PARLEY_SIGNIN_FAILS_PER_ADDRESS_DAY: int(100),
   PARLEY_SIGNIN_FREE_FAILS_PER_USER: int(5),
@@ -85,6 +86,8 @@ export function limitsFromEnv(env: LimitsEnv) {
       admin: env.PARLEY_RATE_ADMIN,
       /** messages.search: each is a full-text query over the caller's rooms. */
       search: env.PARLEY_RATE_SEARCH,
+      /** messages.react and messages.unreact together. */
+      reactions: env.PARLEY_RATE_REACTIONS,
     },
     signIn: {
       /** Consecutive failures for one username from one address before that pair waits 1 h. */

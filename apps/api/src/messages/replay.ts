@@ -1,6 +1,7 @@
 import type { RoomEvent } from '@parley/api-contract/schemas';
 import { type DbOrTx, messages, roomEvents, rooms, users } from '@parley/db';
 import { and, asc, eq, gt } from 'drizzle-orm';
+import { withReactions } from './reactions.js';
 import { replies, replyAuthors, toView, viewColumns } from './views.js';
 
 /**
@@ -16,7 +17,15 @@ export async function eventsAfter(
   limit: number,
 ): Promise<RoomEvent[]> {
   const rows = await db
-    .select({ ...viewColumns, event: { type: roomEvents.type, position: roomEvents.position } })
+    .select({
+      ...viewColumns,
+      event: {
+        type: roomEvents.type,
+        position: roomEvents.position,
+        actorId: roomEvents.actorId,
+        emoji: roomEvents.emoji,
+      },
+    })
     .from(roomEvents)
     .innerJoin(messages, eq(messages.id, roomEvents.messageId))
     .innerJoin(users, eq(users.id, messages.authorId))
@@ -25,11 +34,20 @@ export async function eventsAfter(
     .where(and(eq(roomEvents.roomId, roomId), gt(roomEvents.position, after)))
     .orderBy(asc(roomEvents.position))
     .limit(limit);
-  return rows.map((row) => ({
-    type: row.event.type,
-    position: row.event.position,
-    message: toView(row),
-  }));
+  // Each message as it is now, reactions included (`me` false: events are for everyone).
+  const views = await withReactions(
+    db,
+    rows.map((row) => toView(row)),
+    null,
+  );
+  return rows.map((row, i): RoomEvent => {
+    const { type, position, actorId, emoji } = row.event;
+    const message = views[i] ?? toView(row);
+    if (type === 'reaction.added' || type === 'reaction.removed') {
+      return { type, position, message, reaction: { emoji: emoji ?? '', userId: actorId ?? '' } };
+    }
+    return { type, position, message };
+  });
 }
 
 /** The position of the room's latest event (0 when it has none). */

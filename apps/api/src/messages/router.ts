@@ -1,6 +1,7 @@
 import { messageInputs } from '@parley/api-contract/schemas';
 import { unwrap } from '../errors.js';
 import { authedProcedure, enforceLimit, limit, router } from '../trpc.js';
+import { changeReaction } from './reactions.js';
 import { searchMessages } from './search.js';
 import {
   deleteMessage,
@@ -48,6 +49,20 @@ export const messagesRouter = router({
           ctx.deps.config.limits.historyPageBytes,
         ),
       ),
+    ),
+
+  react: authedProcedure
+    .use(limit('reactions', 'reacting'))
+    .input(messageInputs.react)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await changeReaction(ctx.deps, ctx.caller.user.id, input, true)),
+    ),
+
+  unreact: authedProcedure
+    .use(limit('reactions', 'reacting'))
+    .input(messageInputs.unreact)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await changeReaction(ctx.deps, ctx.caller.user.id, input, false)),
     ),
 
   // A query, but each one is a full-text scan of the caller's rooms: rate-limited like a write.

@@ -4,6 +4,7 @@ import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { ok } from '../errors.js';
 import { requireMember } from '../rooms/access.js';
+import { withReactions } from './reactions.js';
 import { replies, replyAuthors, toView, viewColumns } from './views.js';
 
 /**
@@ -105,8 +106,13 @@ export async function searchMessages(
     page.map((row) => row.message.id),
     input.query,
   );
-  const items: SearchHit[] = page.map((row) => ({
-    message: toView(row),
+  const views = await withReactions(
+    db,
+    page.map((row) => toView(row)),
+    userId,
+  );
+  const items: SearchHit[] = page.map((row, i) => ({
+    message: views[i] ?? toView(row),
     room: row.room,
     snippet: parseHeadline(headlines.get(row.message.id) ?? ''),
   }));

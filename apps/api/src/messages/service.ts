@@ -1,11 +1,5 @@
 import type { MessageView, messageInputs } from '@parley/api-contract/schemas';
-import {
-  allocatePosition,
-  appendRoomEvent,
-  type Db,
-  messages,
-  type RoomEventType,
-} from '@parley/db';
+import { allocatePosition, appendRoomEvent, type Db, messages } from '@parley/db';
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
@@ -14,6 +8,7 @@ import type { PresenceTracker } from '../live/presence.js';
 import type { TypingTracker } from '../live/typing.js';
 import { refuseArchived, requireMember } from '../rooms/access.js';
 import { revealDirect } from '../rooms/service.js';
+import { withReactions } from './reactions.js';
 import type { SendQueue } from './send-queue.js';
 import { historyPage, messageView, pageAfter } from './views.js';
 
@@ -50,7 +45,7 @@ async function changeMessage(
   deps: MessageDeps,
   userId: string,
   messageId: string,
-  type: Exclude<RoomEventType, 'message.created'>,
+  type: 'message.edited' | 'message.deleted',
   body: string,
 ): Promise<Result<MessageView>> {
   const outcome = await deps.db.transaction(async (tx): Promise<Result<number | null>> => {
@@ -84,8 +79,10 @@ async function changeMessage(
     return ok(position);
   });
   if (!outcome.ok) return outcome;
-  const view = await messageView(deps.db, eq(messages.id, messageId));
-  if (!view) throw new Error('changed message vanished');
+  const found = await messageView(deps.db, eq(messages.id, messageId));
+  if (!found) throw new Error('changed message vanished');
+  // Reactions as every subscriber sees them (`me` false): the event and the reply agree.
+  const [view = found] = await withReactions(deps.db, [found], null);
   if (outcome.value !== null) {
     deps.events.messageEvent({ type, position: outcome.value, message: view });
   }
@@ -121,9 +118,22 @@ export async function messageHistory(
     if (before !== undefined) {
       return fail('BAD_REQUEST', 'Page before a position or after one, not both.');
     }
-    return ok(await pageAfter(db, input.roomId, input.after, input.limit, maxBytes));
+    return ok(
+      await mine(db, userId, await pageAfter(db, input.roomId, input.after, input.limit, maxBytes)),
+    );
   }
-  return ok(await historyPage(db, input.roomId, before, input.limit, maxBytes));
+  return ok(
+    await mine(db, userId, await historyPage(db, input.roomId, before, input.limit, maxBytes)),
+  );
+}
+
+/** A page's messages with their reactions as the caller sees them. */
+async function mine<P extends { items: MessageView[] }>(
+  db: Db,
+  userId: string,
+  page: P,
+): Promise<P> {
+  return { ...page, items: await withReactions(db, page.items, userId) };
 }
 
 /**
@@ -161,7 +171,7 @@ export async function messagesAround(
   return ok({
     messageId: input.messageId,
     roomId: message.roomId,
-    items: [...newer.items, ...older.items],
+    items: await withReactions(db, [...newer.items, ...older.items], userId),
     olderCursor: older.nextCursor,
     newerCursor: newer.nextCursor,
   });

@@ -49,6 +49,8 @@ export function toView(row: ViewRow): MessageView {
     createdAt: m.createdAt.toISOString(),
     editedAt: m.editedAt?.toISOString() ?? null,
     deletedAt: m.deletedAt?.toISOString() ?? null,
+    // Filled in by withReactions (reactions.ts) where a message may have any.
+    reactions: [],
   };
 }
 

@@ -32,6 +32,7 @@ function event(position: number): RoomEvent {
       createdAt: new Date(0).toISOString(),
       editedAt: null,
       deletedAt: null,
+      reactions: [],
     },
   };
 }

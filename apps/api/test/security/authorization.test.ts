@@ -482,6 +482,26 @@ const matrix: Record<string, Scenario[]> = {
     },
   ],
   'messages.history': perRoom(),
+  ...Object.fromEntries(
+    (['messages.react', 'messages.unreact'] as const).map((path) => [
+      path,
+      [
+        ...(['pub', 'priv', 'dm'] as const).map(
+          (key): Scenario => ({
+            name: `the member's message in the ${key} room: members only`,
+            input: () => ({ messageId: messageIds[key], emoji: '👍' }),
+            // Outsiders get NOT_FOUND for any message of a room they are not in.
+            expect: row(U, NF, 'ok', 'ok', 'ok'),
+          }),
+        ),
+        {
+          name: 'a message that does not exist',
+          input: () => ({ messageId: randomUUID(), emoji: '👍' }),
+          expect: row(U, NF, NF, NF, NF),
+        },
+      ],
+    ]),
+  ),
   'messages.search': [
     {
       name: 'every room of mine (only those)',
@@ -975,6 +995,7 @@ describe('hostile', () => {
       ['messages.history', 'query', (id) => ({ roomId: id }), dm],
       ['messages.history', 'query', (id) => ({ roomId: id }), privateRoom],
       ['messages.around', 'query', (id) => ({ messageId: id }), dmMessage],
+      ['messages.react', 'mutate', (id) => ({ messageId: id, emoji: '👍' }), dmMessage],
       ['messages.search', 'query', (id) => ({ query: 'x', roomId: id }), privateRoom],
       ['rooms.members', 'query', (id) => ({ roomId: id }), privateRoom],
       ['rooms.join', 'mutate', (id) => ({ roomId: id }), privateRoom],

@@ -48,6 +48,8 @@ const LIMITED: Record<string, RateName | 'send' | 'exempt'> = {
   'messages.send': 'send',
   'messages.edit': 'edits',
   'messages.delete': 'edits',
+  'messages.react': 'reactions',
+  'messages.unreact': 'reactions',
   'live.typing': 'typing',
   'tokens.create': 'tokens',
   'tokens.revoke': 'tokens',

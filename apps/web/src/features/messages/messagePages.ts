@@ -9,19 +9,58 @@ import type { InfiniteData } from '@tanstack/react-query';
 export type HistoryPage = RouterOutputs['messages']['history'];
 export type MessagePages = InfiniteData<HistoryPage, number | null | undefined>;
 
-/** A message the server sent (a live event or a reply) put in its page, or atop the newest. */
+/** A reaction event's change: who added (or removed) which emoji. */
+export interface ReactionChange {
+  emoji: string;
+  userId: string;
+  added: boolean;
+}
+
+/**
+ * Room events carry reactions with `me` false (one event serves every subscriber), so `me`
+ * is kept from the cached copy, except for the emoji I just added or removed myself.
+ */
+export function keepMyReactions(
+  current: MessageView | undefined,
+  incoming: MessageView,
+  meId: string,
+  change?: ReactionChange,
+): MessageView {
+  const reactions = incoming.reactions.map((r) => {
+    const me =
+      change && change.userId === meId && change.emoji === r.emoji
+        ? change.added
+        : r.me || (current?.reactions.some((c) => c.emoji === r.emoji && c.me) ?? false);
+    return me === r.me ? r : { ...r, me };
+  });
+  return reactions.every((r, i) => r === incoming.reactions[i])
+    ? incoming
+    : { ...incoming, reactions };
+}
+
+/**
+ * A message the server sent (a live event or a reply) put in its page, or atop the newest.
+ * With `mine`, its reactions' `me` comes from the cache (see keepMyReactions).
+ */
 export function upsertMessage(
   data: MessagePages | undefined,
   message: MessageView,
+  mine?: { meId: string; change?: ReactionChange },
 ): MessagePages | undefined {
   if (!data) return data;
   let found = false;
+  const merge = (current: MessageView) => {
+    const next = keepNewest(current, message);
+    return mine && next === message
+      ? keepMyReactions(current, message, mine.meId, mine.change)
+      : next;
+  };
   const pages = data.pages.map((page) => {
     if (!page.items.some((m) => m.id === message.id)) return page;
     found = true;
     return {
       ...page,
-      items: page.items.map((m) => (m.id === message.id ? keepNewest(m, message) : m)),
+      items: page.items.map((m) => (m.id === message.id ? merge(m) : m)),
     };
   });
   if (found) return { ...data, pages };

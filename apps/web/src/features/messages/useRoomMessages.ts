@@ -7,6 +7,7 @@ import {
   type MessagePages,
   messagesOf,
   newestPositionOf,
+  type ReactionChange,
   renameUser,
   upsertMessage,
 } from './messagePages';
@@ -14,8 +15,15 @@ import { outbox, usePending } from './outbox';
 
 const PAGE_SIZE = 50;
 
-/** Puts a message the server returned (a live event, a send/edit/delete reply) into the cache. */
-export type ApplyMessage = (message: MessageView, position: number) => void;
+/**
+ * Puts a message the server returned (a live event, a send/edit/delete reply) into the cache;
+ * `change` is a reaction event's (who added or removed which emoji).
+ */
+export type ApplyMessage = (
+  message: MessageView,
+  position: number,
+  change?: ReactionChange,
+) => void;
 
 export type RoomMessages = ReturnType<typeof useRoomMessages>;
 
@@ -51,8 +59,10 @@ export function useRoomMessages(roomId: string, meId: string) {
   // newest message.
   const [lastEvent, setLastEvent] = useState(0);
   const apply: ApplyMessage = useCallback(
-    (message, position) => {
-      queryClient.setQueryData<MessagePages>(key, (data) => upsertMessage(data, message));
+    (message, position, change) => {
+      queryClient.setQueryData<MessagePages>(key, (data) =>
+        upsertMessage(data, message, { meId, change }),
+      );
       if (message.author.id === meId) outbox.confirm(roomId, [message.clientId]);
       setLastEvent((p) => Math.max(p, position));
     },
@@ -69,7 +79,16 @@ export function useRoomMessages(roomId: string, meId: string) {
   useSubscription(
     trpc.live.roomEvents.subscriptionOptions(
       since === null ? skipToken : { roomId, lastEventId: since },
-      { onData: (envelope) => apply(envelope.data.message, envelope.data.position) },
+      {
+        onData: ({ data: event }) =>
+          apply(
+            event.message,
+            event.position,
+            event.type === 'reaction.added' || event.type === 'reaction.removed'
+              ? { ...event.reaction, added: event.type === 'reaction.added' }
+              : undefined,
+          ),
+      },
     ),
   );
 

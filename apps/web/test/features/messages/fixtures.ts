@@ -21,6 +21,7 @@ export function message(
     createdAt: at.toISOString(),
     editedAt: null,
     deletedAt: null,
+    reactions: [],
     ...extra,
   };
 }

@@ -101,3 +101,39 @@ describe('renameUser', () => {
     expect(renameUser(data, { id: 'u-zoe', username: 'zoe', displayName: 'Zoe' })).toBe(data);
   });
 });
+
+describe('reactions from room events', () => {
+  const thumbs = (count: number, me: boolean) => ({ emoji: '👍', count, me, users: [ana] });
+
+  it('keeps my `me` from the cache when someone else reacts (events carry me: false)', () => {
+    const mine = { ...m(2), reactions: [thumbs(1, true)] };
+    const start = upsertMessage(pages(), mine);
+    const event = { ...m(2), reactions: [thumbs(2, false)] };
+    const next = upsertMessage(start, event, {
+      meId: ana.id,
+      change: { emoji: '👍', userId: ben.id, added: true },
+    });
+    expect(messagesOf(next).find((x) => x.id === 'm2')?.reactions).toEqual([thumbs(2, true)]);
+  });
+
+  it('sets `me` from my own change, added or removed', () => {
+    const added = upsertMessage(
+      pages(),
+      { ...m(2), reactions: [thumbs(1, false)] },
+      {
+        meId: ana.id,
+        change: { emoji: '👍', userId: ana.id, added: true },
+      },
+    );
+    expect(messagesOf(added).find((x) => x.id === 'm2')?.reactions).toEqual([thumbs(1, true)]);
+    const removed = upsertMessage(
+      added,
+      { ...m(2), reactions: [thumbs(1, false)] },
+      {
+        meId: ana.id,
+        change: { emoji: '👍', userId: ana.id, added: false },
+      },
+    );
+    expect(messagesOf(removed).find((x) => x.id === 'm2')?.reactions).toEqual([thumbs(1, false)]);
+  });
+});
