@@ -5,12 +5,14 @@
  * now —
  *
  * - App / ChatShell: `auth.me` and `rooms.list` (HTTP, batched), `live.userEvents`;
- *   every `room.activity`, `room.added` or `room.removed` invalidates `rooms.list`, which
- *   TanStack Query refetches at once, cancelling a refetch still in flight;
+ *   a `room.activity` patches the cached list from the event (features/rooms/roomListReducer.ts)
+ *   and refetches only for a room not in the list or when the preview's message was deleted;
+ *   rooms added or removed invalidate `rooms.list` (renames, roles, presence and names are
+ *   patched too), which TanStack Query refetches at once, cancelling one still in flight;
  * - RoomView, for the one room in view: `messages.history` (newest page), then
- *   `live.roomEvents` from its newest position, and `live.roomActivity`; every new position
- *   seen is marked read (`rooms.markRead`) while the tab is visible (all are, here), events
- *   of one macrotask coalesced as React batches them;
+ *   `live.roomEvents` from its newest position, and `live.roomActivity`; the newest position
+ *   seen is marked read (`rooms.markRead`) while the tab is visible (all are, here), at most
+ *   once per 500 ms (features/rooms/readMarkThrottle.ts: the first at once);
  * - sending: `live.typing` (at most every 2 s) and `messages.send`, over HTTP.
  *
  * Each configuration runs on a fresh PostgreSQL database; the server counts every statement
@@ -47,6 +49,8 @@ const ROOMS = 20;
 const SENDERS = 5;
 const TYPING_EVERY_MS = 2_000;
 const PAGE_SIZE = 50;
+/** The web app sends a read mark at most this often (features/rooms/readMarkThrottle.ts). */
+const MARK_READ_EVERY_MS = 500;
 /** Messages per second the senders send (low: the web-like clients' refetches are costly). */
 const RATE = 2;
 
@@ -63,6 +67,8 @@ class WebLikeClient {
   #newest = 0;
   #marked = 0;
   #markScheduled = false;
+  #lastMarkAt = Number.NEGATIVE_INFINITY;
+  #previews = new Map<string, number | null>();
   #lastTyping = 0;
   #sent = 0;
 
@@ -97,16 +103,18 @@ class WebLikeClient {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.api.auth.me.query(), this.api.rooms.list.query()]);
+    const [, rooms] = await Promise.all([this.api.auth.me.query(), this.api.rooms.list.query()]);
+    this.#remember(rooms);
     this.api.live.userEvents.subscribe(undefined, {
       onData: (event) => {
-        if (
-          event.type === 'room.activity' ||
-          event.type === 'room.added' ||
-          event.type === 'room.removed'
-        ) {
-          this.#invalidateList();
+        if (['presence', 'user.updated', 'room.updated', 'room.role'].includes(event.type)) return;
+        if (event.type !== 'room.activity') return this.#invalidateList();
+        const preview = this.#previews.get(event.roomId);
+        if (preview === undefined) return this.#invalidateList();
+        if (event.change === 'deleted' && preview === event.message.position) {
+          return this.#invalidateList();
         }
+        if (event.change === 'created') this.#previews.set(event.roomId, event.message.position);
       },
     });
     const [page] = await Promise.all([
@@ -129,6 +137,11 @@ class WebLikeClient {
     });
   }
 
+  /** Each listed room's preview position (null: none): what the web app's patch needs. */
+  #remember(rooms: Array<{ id: string; lastMessage: { position: number } | null }>): void {
+    this.#previews = new Map(rooms.map((r) => [r.id, r.lastMessage?.position ?? null]));
+  }
+
   #invalidateList(): void {
     this.#listAbort?.abort();
     const abort = new AbortController();
@@ -136,6 +149,7 @@ class WebLikeClient {
     this.counters.listRefetches++;
     this.api.rooms.list
       .query(undefined, { signal: abort.signal })
+      .then((rooms) => this.#remember(rooms))
       .catch(() => {})
       .finally(() => {
         if (this.#listAbort === abort) this.#listAbort = null;
@@ -145,15 +159,17 @@ class WebLikeClient {
   #scheduleMarkRead(): void {
     if (this.#markScheduled) return;
     this.#markScheduled = true;
-    setImmediate(() => {
+    const wait = Math.max(0, this.#lastMarkAt + MARK_READ_EVERY_MS - Date.now());
+    setTimeout(() => {
       this.#markScheduled = false;
+      this.#lastMarkAt = Date.now();
       if (this.#newest <= this.#marked) return;
       this.#marked = this.#newest;
       this.counters.markReads++;
       this.api.rooms.markRead
         .mutate({ roomId: this.roomId, position: this.#newest })
         .catch(() => {});
-    });
+    }, wait);
   }
 
   async send(roomId: string): Promise<void> {

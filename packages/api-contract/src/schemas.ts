@@ -358,6 +358,16 @@ export const activityEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('member.role'), userId: z.string(), role: memberRoleSchema }),
 ]);
 
+/** A message as the room list shows it: its author, the start of its body. */
+export const messagePreviewSchema = z.object({
+  author: userRefSchema,
+  /** At most `LIMITS.lastMessageExcerpt` characters. */
+  body: z.string(),
+  createdAt: z.string(),
+  /** The message's position in its room. */
+  position: z.number(),
+});
+
 export const roomSummarySchema = z.object({
   id: z.string(),
   kind: roomKindSchema,
@@ -375,9 +385,7 @@ export const roomSummarySchema = z.object({
   memberCount: z.number(),
   /** For a direct room: the other person. */
   peer: userRefSchema.extend({ online: z.boolean() }).nullable(),
-  lastMessage: z
-    .object({ author: userRefSchema, body: z.string(), createdAt: z.string() })
-    .nullable(),
+  lastMessage: messagePreviewSchema.nullable(),
 });
 
 export const userEventSchema = z.discriminatedUnion('type', [
@@ -397,8 +405,17 @@ export const userEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('room.activity'),
     roomId: z.string(),
+    /** The room's newest event position. */
     lastPosition: z.number(),
     authorId: z.string(),
+    /**
+     * What happened to which message, so that the room list is patched without asking again:
+     * a new message is the room's preview and (from someone else, past my read mark) one more
+     * unread; an edit changes the preview if it is that message; a deletion takes one unread
+     * away (and, if it was the preview, the list asks again); a reaction only moves the room on.
+     */
+    change: z.enum(['created', 'edited', 'deleted', 'reacted']),
+    message: messagePreviewSchema,
   }),
   /** The other person of one of my direct rooms went online or offline. */
   z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
@@ -411,6 +428,7 @@ export type MessageView = z.infer<typeof messageViewSchema>;
 export type RoomEvent = z.infer<typeof roomEventSchema>;
 export type ActivityEvent = z.infer<typeof activityEventSchema>;
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
+export type MessagePreview = z.infer<typeof messagePreviewSchema>;
 export type RoomInfo = z.infer<typeof roomInfoSchema>;
 export type MemberRole = z.infer<typeof memberRoleSchema>;
 export type UserEvent = z.infer<typeof userEventSchema>;

@@ -1,3 +1,4 @@
+import { LIMITS } from '@parley/api-contract/limits';
 import type {
   MemberRole,
   RevokeReason,
@@ -8,6 +9,14 @@ import type {
 } from '@parley/api-contract/schemas';
 import type { Bus } from '../live/bus.js';
 import { markPublished } from '../ops/metrics.js';
+
+const CHANGES = {
+  'message.created': 'created',
+  'message.edited': 'edited',
+  'message.deleted': 'deleted',
+  'reaction.added': 'reacted',
+  'reaction.removed': 'reacted',
+} as const;
 
 /**
  * The only code that publishes to the bus: one method per kind of server event. Services,
@@ -25,10 +34,22 @@ export class EventPublisher {
     markPublished(event);
     const { roomId, author } = event.message;
     this.bus.publish('room', roomId, event);
+    const { message } = event;
     this.bus.publish('activity', roomId, {
       type: 'room.activity',
       lastPosition: event.position,
       authorId: author.id,
+      change: CHANGES[event.type],
+      // What the room list shows (rooms/summaries.ts): the start of the body, by code points.
+      message: {
+        author,
+        body:
+          message.body.length > LIMITS.lastMessageExcerpt
+            ? Array.from(message.body).slice(0, LIMITS.lastMessageExcerpt).join('')
+            : message.body,
+        createdAt: message.createdAt,
+        position: message.position,
+      },
     });
   }
 

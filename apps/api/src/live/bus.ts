@@ -15,7 +15,7 @@ export interface Topics {
   /** Message events of one room, in position order per publisher. */
   room: RoomEvent;
   /** Presence, typing and "room moved on" notices for one room's members. */
-  activity: ActivityEvent | { type: 'room.activity'; lastPosition: number; authorId: string };
+  activity: ActivityEvent | Omit<Extract<UserEvent, { type: 'room.activity' }>, 'roomId'>;
   /** Events for one user: rooms added or removed. */
   user: UserEvent;
   /** Revocations, key '*'. */

@@ -1,5 +1,5 @@
 import { LIMITS } from '@parley/api-contract/limits';
-import type { RoomSummary } from '@parley/api-contract/schemas';
+import type { MessagePreview, RoomSummary } from '@parley/api-contract/schemas';
 import { type Db, queryRows, type RoomKind } from '@parley/db';
 import { sql } from 'drizzle-orm';
 
@@ -15,11 +15,7 @@ interface SummaryRow {
   unread: string | number;
   member_count: string | number;
   peer: { id: string; username: string; displayName: string } | null;
-  last_message: {
-    author: { id: string; username: string; displayName: string };
-    body: string;
-    createdAt: string;
-  } | null;
+  last_message: MessagePreview | null;
 }
 
 /**
@@ -52,7 +48,8 @@ export async function roomSummaries(
       select lm.created_at, json_build_object(
           'author', json_build_object('id', a.id, 'username', a.username, 'displayName', a.display_name),
           'body', left(lm.body, ${LIMITS.lastMessageExcerpt}),
-          'createdAt', to_char(lm.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) as json
+          'createdAt', to_char(lm.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'position', lm.position) as json
         from messages lm join users a on a.id = lm.author_id
         where lm.room_id = r.id and lm.deleted_at is null
         order by lm.position desc limit 1) last on true

@@ -1,11 +1,12 @@
 import type { UserEvent } from '@parley/api-contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useReconnected } from '../../lib/connection';
 import { currentRoomId, openRoom, useRoomRoute } from '../../lib/route';
 import { useTRPC } from '../../lib/trpc';
 import { roomLabel } from './labels';
+import { ReadMarkThrottle } from './readMarkThrottle';
 import { announceRemoval } from './removalNotice';
 import { applyUserEvent, markedRead, type RoomList, refetchAfter } from './roomListReducer';
 
@@ -57,7 +58,9 @@ export function useRoomListLive(meId: string, onOther?: (event: UserEvent) => vo
   const refresh = useRefreshRoomList();
   const onEvent = (event: UserEvent) => {
     const openRoomId = currentRoomId();
+    let again = false;
     update((list) => {
+      again = refetchAfter(event, list);
       if (event.type === 'room.removed' && event.removedBy) {
         // Say who removed me, and from where, rather than let the room vanish unexplained.
         const known = list?.find((r) => r.id === event.roomId);
@@ -67,7 +70,7 @@ export function useRoomListLive(meId: string, onOther?: (event: UserEvent) => vo
       }
       return applyUserEvent(list, event, { meId, openRoomId });
     });
-    if (refetchAfter(event)) void refresh();
+    if (again) void refresh();
     if (event.type === 'room.removed' && event.roomId === openRoomId) openRoom(null);
     onOther?.(event);
   };
@@ -76,17 +79,27 @@ export function useRoomListLive(meId: string, onOther?: (event: UserEvent) => vo
   useReconnected(() => void refresh());
 }
 
-/** Tells the server I have read a room up to a position, and shows it as read at once. */
+/**
+ * Tells the server I have read a room up to a position (coalesced: at most twice a second),
+ * and shows it as read at once.
+ */
 export function useMarkRoomRead(): (roomId: string, position: number) => void {
   const trpc = useTRPC();
   const update = useRoomListCache();
   const { mutate } = useMutation(trpc.rooms.markRead.mutationOptions());
+  const send = useRef(mutate);
+  send.current = mutate;
+  // One throttle for the session (this hook's users come and go with the room in view).
+  const [throttle] = useState(
+    () => new ReadMarkThrottle((roomId, position) => send.current({ roomId, position })),
+  );
+  useEffect(() => () => throttle.flush(), [throttle]);
   return useCallback(
     (roomId, position) => {
-      mutate({ roomId, position });
+      throttle.mark(roomId, position);
       update((list) => markedRead(list, roomId, position));
     },
-    [mutate, update],
+    [throttle, update],
   );
 }
 

@@ -14,12 +14,56 @@ function patchRooms(
   patch: (room: RoomSummary) => RoomSummary,
 ): RoomList {
   if (!list?.some(matches)) return list;
-  return list.map((r) => (matches(r) ? patch(r) : r));
+  let changed = false;
+  const next = list.map((r) => {
+    const after = matches(r) ? patch(r) : r;
+    if (after !== r) changed = true;
+    return after;
+  });
+  return changed ? next : list;
+}
+
+type ActivityEvent = Extract<UserEvent, { type: 'room.activity' }>;
+
+/**
+ * A room moved on (room.activity): its position, its preview and its unread count, from the
+ * event alone. An event the list already has (it was fetched after) changes nothing.
+ */
+function afterActivity(
+  r: RoomSummary,
+  event: ActivityEvent,
+  viewer: { meId: string; openRoomId: string | null },
+): RoomSummary {
+  if (event.lastPosition <= r.lastPosition) return r;
+  const { message } = event;
+  const lastPosition = event.lastPosition;
+  // Counted as unread by the server: someone else's, past my read mark, not deleted.
+  const unreadByServer = event.authorId !== viewer.meId && message.position > r.lastReadPosition;
+  switch (event.change) {
+    case 'created':
+      return {
+        ...r,
+        lastPosition,
+        // The room in view is marked read as it moves on.
+        unread: r.unread + (unreadByServer && event.roomId !== viewer.openRoomId ? 1 : 0),
+        lastMessage: message,
+      };
+    case 'edited':
+      return {
+        ...r,
+        lastPosition,
+        lastMessage: r.lastMessage?.position === message.position ? message : r.lastMessage,
+      };
+    case 'deleted':
+      return { ...r, lastPosition, unread: Math.max(0, r.unread - (unreadByServer ? 1 : 0)) };
+    case 'reacted':
+      return { ...r, lastPosition };
+  }
 }
 
 /**
- * What a live user event changes in the list at once. Unread counts and membership are then
- * fetched again (`refetchAfter`): the server is the one that knows them.
+ * What a live user event changes in the list at once. Membership changes are then fetched
+ * again (`refetchAfter`); a room moving on is patched from the event itself.
  */
 export function applyUserEvent(
   list: RoomList,
@@ -27,14 +71,17 @@ export function applyUserEvent(
   viewer: { meId: string; openRoomId: string | null },
 ): RoomList {
   switch (event.type) {
-    case 'room.activity':
-      // My own message, or one in the room I am reading: the room has moved on, nothing unread.
-      if (event.roomId !== viewer.openRoomId && event.authorId !== viewer.meId) return list;
-      return patchRooms(
+    case 'room.activity': {
+      const next = patchRooms(
         list,
         (r) => r.id === event.roomId,
-        (r) => ({ ...r, lastPosition: Math.max(r.lastPosition, event.lastPosition) }),
+        (r) => afterActivity(r, event, viewer),
       );
+      if (next === list || !next || event.change !== 'created') return next;
+      // Most recently active first, as the server orders it.
+      const moved = next.find((r) => r.id === event.roomId);
+      return moved ? [moved, ...next.filter((r) => r !== moved)] : next;
+    }
     case 'presence':
       return patchRooms(
         list,
@@ -76,14 +123,27 @@ export function applyUserEvent(
   }
 }
 
-/** Whether the list must be fetched again after this event (rooms came or went, unread moved). */
-export function refetchAfter(event: UserEvent): boolean {
-  return (
-    event.type !== 'presence' &&
-    event.type !== 'user.updated' &&
-    event.type !== 'room.updated' &&
-    event.type !== 'room.role'
-  );
+/**
+ * Whether the list must be fetched again after this event, given the list before it: rooms
+ * came or went or changed, a room not in the list moved on (an empty DM's first message), or
+ * the message shown as a room's preview was deleted (the one before it is not known here).
+ */
+export function refetchAfter(event: UserEvent, before: RoomList): boolean {
+  switch (event.type) {
+    case 'presence':
+    case 'user.updated':
+    case 'room.updated':
+    case 'room.role':
+      return false;
+    case 'room.activity': {
+      if (!before) return false;
+      const room = before.find((r) => r.id === event.roomId);
+      if (!room) return true;
+      return event.change === 'deleted' && room.lastMessage?.position === event.message.position;
+    }
+    default:
+      return true;
+  }
 }
 
 /** I have read `roomId` up to `position`. */

@@ -34,50 +34,83 @@ const list = () => [
 const viewer = { meId: 'u-me', openRoomId: 'general' };
 
 describe('applyUserEvent', () => {
-  it('moves the open room on at once (nothing there is unread)', () => {
-    const next = applyUserEvent(
-      list(),
-      { type: 'room.activity', roomId: 'general', lastPosition: 12, authorId: 'u-ben' },
-      viewer,
-    );
-    expect(next?.[0]).toMatchObject({ id: 'general', lastPosition: 12, unread: 0 });
-  });
-
-  it('moves a room on for my own message, wherever I am', () => {
-    const next = applyUserEvent(
-      list(),
-      { type: 'room.activity', roomId: 'random', lastPosition: 11, authorId: 'u-me' },
-      viewer,
-    );
-    expect(next?.[1]).toMatchObject({ lastPosition: 11, unread: 3 });
-  });
-
-  it("leaves someone else's message in another room to the refetch (the server counts unread)", () => {
-    const before = list();
-    const event = {
+  const activity = (
+    roomId: string,
+    position: number,
+    authorId: string,
+    change: 'created' | 'edited' | 'deleted' = 'created',
+    messagePosition = position,
+  ) =>
+    ({
       type: 'room.activity',
-      roomId: 'random',
-      lastPosition: 11,
-      authorId: 'u-ben',
-    } as const;
-    expect(applyUserEvent(before, event, viewer)).toBe(before);
-    expect(refetchAfter(event)).toBe(true);
+      roomId,
+      lastPosition: position,
+      authorId,
+      change,
+      message: {
+        author: { id: authorId, username: authorId, displayName: authorId },
+        body: `message ${messagePosition}`,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        position: messagePosition,
+      },
+    }) as const;
+
+  it('moves the open room on at once (nothing there is unread), with its preview', () => {
+    const event = activity('general', 12, 'u-ben');
+    const next = applyUserEvent(list(), event, viewer);
+    expect(next?.[0]).toMatchObject({ id: 'general', lastPosition: 12, unread: 0 });
+    expect(next?.[0]?.lastMessage).toEqual(event.message);
+    expect(refetchAfter(event, list())).toBe(false);
+  });
+
+  it('moves a room on for my own message, wherever I am, and to the top', () => {
+    const next = applyUserEvent(list(), activity('random', 11, 'u-me'), viewer);
+    expect(next?.[0]).toMatchObject({ id: 'random', lastPosition: 11, unread: 3 });
+    expect(next?.map((r) => r.id)).toEqual(['random', 'general', 'dm']);
+  });
+
+  it("counts someone else's message in another room as unread, without a refetch", () => {
+    const before = list();
+    const event = activity('random', 11, 'u-ben');
+    const next = applyUserEvent(before, event, viewer);
+    expect(next?.[0]).toMatchObject({ id: 'random', lastPosition: 11, unread: 4 });
+    expect(next?.[0]?.lastMessage?.body).toBe('message 11');
+    expect(refetchAfter(event, before)).toBe(false);
+  });
+
+  it('patches the preview on an edit of that message, and takes an unread away on a delete', () => {
+    const withPreview = applyUserEvent(list(), activity('random', 11, 'u-ben'), viewer);
+    const edited = applyUserEvent(
+      withPreview,
+      activity('random', 12, 'u-ben', 'edited', 11),
+      viewer,
+    );
+    expect(edited?.[0]).toMatchObject({ lastPosition: 12, unread: 4 });
+    expect(edited?.[0]?.lastMessage).toMatchObject({ body: 'message 11', position: 11 });
+    // An older message deleted: one unread less, the preview stays.
+    const older = activity('random', 13, 'u-ben', 'deleted', 9);
+    const deleted = applyUserEvent(edited, older, viewer);
+    expect(deleted?.[0]).toMatchObject({ lastPosition: 13, unread: 3 });
+    expect(refetchAfter(older, edited)).toBe(false);
+    // The preview's message deleted: the one before it is the server's to say.
+    expect(refetchAfter(activity('random', 14, 'u-ben', 'deleted', 11), deleted)).toBe(true);
+  });
+
+  it('refetches when a room not in the list moves on (an empty DM gets its first message)', () => {
+    expect(refetchAfter(activity('new-dm', 1, 'u-ben'), list())).toBe(true);
   });
 
   it('never moves a room back (events can arrive after a fresher list)', () => {
-    const next = applyUserEvent(
-      list(),
-      { type: 'room.activity', roomId: 'general', lastPosition: 4, authorId: 'u-me' },
-      viewer,
-    );
-    expect(next?.[0]?.lastPosition).toBe(10);
+    const before = list();
+    const next = applyUserEvent(before, activity('general', 4, 'u-me'), viewer);
+    expect(next).toBe(before);
   });
 
   it("follows a DM peer's presence without a refetch", () => {
     const event = { type: 'presence', userId: 'u-ben', online: true } as const;
     const next = applyUserEvent(list(), event, viewer);
     expect(next?.[2]?.peer).toMatchObject({ id: 'u-ben', online: true });
-    expect(refetchAfter(event)).toBe(false);
+    expect(refetchAfter(event, list())).toBe(false);
     const before = list();
     expect(applyUserEvent(before, { ...event, userId: 'u-nobody' }, viewer)).toBe(before);
   });
@@ -86,8 +119,8 @@ describe('applyUserEvent', () => {
     const before = list();
     const removed = { type: 'room.removed', roomId: 'random' } as const;
     expect(applyUserEvent(before, removed, viewer)).toBe(before);
-    expect(refetchAfter(removed)).toBe(true);
-    expect(refetchAfter({ type: 'room.added', room: room('new') })).toBe(true);
+    expect(refetchAfter(removed, before)).toBe(true);
+    expect(refetchAfter({ type: 'room.added', room: room('new') }, before)).toBe(true);
   });
 
   it('renames, sets the topic and archives a room at once, without a refetch', () => {
@@ -100,7 +133,7 @@ describe('applyUserEvent', () => {
       archivedAt: null,
       unread: 3,
     });
-    expect(refetchAfter(event)).toBe(false);
+    expect(refetchAfter(event, list())).toBe(false);
     const archived = applyUserEvent(
       next,
       { type: 'room.updated', room: { ...info, archivedAt: '2026-11-25T17:00:00.000Z' } },
@@ -115,7 +148,7 @@ describe('applyUserEvent', () => {
   it('follows my role in a room', () => {
     const event = { type: 'room.role', roomId: 'general', role: 'admin' } as const;
     expect(applyUserEvent(list(), event, viewer)?.[0]?.role).toBe('admin');
-    expect(refetchAfter(event)).toBe(false);
+    expect(refetchAfter(event, list())).toBe(false);
   });
 
   it('waits for the list to arrive', () => {
