@@ -105,6 +105,11 @@ export interface Config {
    */
   roomSendQueue: number;
   sendBatchMax: number;
+  /**
+   * Sends waiting on this node, all rooms together: past it a send is refused the same way, so
+   * that many busy rooms cannot pile up work (and latency) without bound either.
+   */
+  nodeSendQueue: number;
   /** Sustained message sends per user per second, and the extra burst (refilled over 10 s). */
   sendRatePerSecond: number;
   sendBurst: number;
@@ -202,6 +207,7 @@ export function loadConfig(
     typingTtlMs: 5_000,
     roomSendQueue: 1_000,
     sendBatchMax: 250,
+    nodeSendQueue: 10_000,
     sendRatePerSecond: env.PARLEY_SEND_RATE,
     sendBurst: env.PARLEY_SEND_BURST,
     ops: opsFromEnv(env),

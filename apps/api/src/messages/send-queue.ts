@@ -26,11 +26,13 @@ export interface SendQueueDeps {
   db: Db;
   events: EventPublisher;
   typing: TypingTracker;
-  config: { roomSendQueue: number; sendBatchMax: number };
+  config: { roomSendQueue: number; sendBatchMax: number; nodeSendQueue: number };
 }
 
 const ROOM_BUSY =
   'This room is receiving more messages than Parley can save right now. Try again in 1 second.';
+const NODE_BUSY =
+  'Parley is receiving more messages than it can save right now. Try again in 1 second.';
 
 /**
  * Per-room group commit. A send to an idle room is written at once (after the current
@@ -42,10 +44,13 @@ const ROOM_BUSY =
  * the room row's lock orders them).
  *
  * The waiting line of each room is bounded: past `roomSendQueue` a send is refused with
- * TOO_MANY_REQUESTS, which the client may retry with the same clientId.
+ * TOO_MANY_REQUESTS, which the client may retry with the same clientId; and so is the node's,
+ * all rooms together, past `nodeSendQueue`.
  */
 export class SendQueue {
   readonly #rooms = new Map<string, RoomQueue>();
+  /** Sends waiting in every room of this node (not yet in a statement). */
+  #waiting = 0;
 
   constructor(private readonly deps: SendQueueDeps) {}
 
@@ -60,9 +65,15 @@ export class SendQueue {
     if (!same && room.waiting.size >= this.deps.config.roomSendQueue) {
       return Promise.resolve(fail('TOO_MANY_REQUESTS', ROOM_BUSY));
     }
+    if (!same && this.#waiting >= this.deps.config.nodeSendQueue) {
+      return Promise.resolve(fail('TOO_MANY_REQUESTS', NODE_BUSY));
+    }
     return new Promise((resolve, reject) => {
       if (same) same.settle.push({ resolve, reject });
-      else room.waiting.set(key, { authorId, input, settle: [{ resolve, reject }] });
+      else {
+        room.waiting.set(key, { authorId, input, settle: [{ resolve, reject }] });
+        this.#waiting++;
+      }
       room.writing ??= this.#write(input.roomId, room);
     });
   }
@@ -82,6 +93,7 @@ export class SendQueue {
         if (batch.length === this.deps.config.sendBatchMax) break;
         batch.push(waiting);
         room.waiting.delete(key);
+        this.#waiting--;
       }
       const written = batch.length > 1 ? await this.#append(roomId, batch).catch(() => null) : null;
       if (written) {

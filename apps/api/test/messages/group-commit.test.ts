@@ -29,6 +29,7 @@ import {
 const WRITERS = 20;
 const PER_WRITER = 50;
 const QUEUE = 5;
+const NODE_QUEUE = 12;
 
 let server: TestServer;
 let app: RunningApp;
@@ -49,7 +50,12 @@ beforeAll(async () => {
   ({ app, db } = server);
   small = await startTestServer({
     // More calls at once per socket than the room lets wait, so the room's limit is the one met.
-    config: { ...testConfig, roomSendQueue: QUEUE, limits: { maxInFlightPerSocket: 100 } },
+    config: {
+      ...testConfig,
+      roomSendQueue: QUEUE,
+      nodeSendQueue: NODE_QUEUE,
+      limits: { maxInFlightPerSocket: 100 },
+    },
   });
   people = await Promise.all(
     Array.from({ length: WRITERS }, (_, i) => signUp(app.url, `writer_${i}`)),
@@ -286,6 +292,46 @@ describe('a full room queue', () => {
     });
     expect(again).toMatchObject({ ok: true, value: { position: QUEUE + 1 } });
     expect((await storedHere(roomId)).map((r) => r.position)).toEqual(range(QUEUE + 1));
+  });
+
+  it('bounds the node too: past nodeSendQueue waiting in all rooms together, sends are refused', async () => {
+    // The small server lets QUEUE wait per room and NODE_QUEUE on the node: three rooms at
+    // once, QUEUE each offered, so the node's bound is the one met.
+    const rooms = await Promise.all(['node a', 'node b', 'node c'].map((n) => newRoom(n)));
+    const results = await Promise.all(
+      rooms.flatMap(({ id: roomId }, r) =>
+        Array.from({ length: QUEUE }, (_, i) =>
+          sendMessage(small.app.deps, ana.user.id, {
+            roomId,
+            body: `n${r}-${i}`,
+            clientId: `node-${r}-${i}`,
+          }),
+        ),
+      ),
+    );
+    const accepted = results.filter((r) => r.ok);
+    expect(accepted).toHaveLength(NODE_QUEUE);
+    for (const refused of results.filter((r) => !r.ok)) {
+      expect(refused).toMatchObject({
+        error: 'TOO_MANY_REQUESTS',
+        message:
+          'Parley is receiving more messages than it can save right now. Try again in 1 second.',
+      });
+    }
+    // Every acknowledged one is stored, once, gap-free per room; the line empties again.
+    let stored = 0;
+    for (const { id } of rooms) {
+      const positions = (await storedHere(id)).map((r) => r.position);
+      expect(positions).toEqual(range(positions.length));
+      stored += positions.length;
+    }
+    expect(stored).toBe(NODE_QUEUE);
+    const again = await sendMessage(small.app.deps, ana.user.id, {
+      roomId: rooms[2]?.id ?? '',
+      body: 'after',
+      clientId: 'node-after',
+    });
+    expect(again.ok).toBe(true);
   });
 
   it('says so over the wire: a batch of mutations in one WebSocket frame', async () => {
