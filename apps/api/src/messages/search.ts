@@ -1,5 +1,5 @@
-import type { MessageView, messageInputs } from '@parley/api-contract/schemas';
-import { type Db, memberships, messages, type Room, rooms, users } from '@parley/db';
+import type { MessageView, messageInputs, RoomSummary } from '@parley/api-contract/schemas';
+import { type Db, memberships, messages, rooms, users } from '@parley/db';
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { ok } from '../errors.js';
@@ -36,7 +36,11 @@ export interface Snippet {
 
 export interface SearchHit {
   message: MessageView;
-  room: Pick<Room, 'id' | 'name' | 'kind'>;
+  /** Typed from the contract, not the database row: the published types carry no server types. */
+  room: Pick<RoomSummary, 'id' | 'kind'> & {
+    /** Null for a direct room (it has no name of its own). */
+    name: string | null;
+  };
   snippet: Snippet;
 }
 
