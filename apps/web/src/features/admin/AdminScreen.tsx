@@ -43,9 +43,12 @@ function SignUpSetting() {
   const settings = useWorkspaceSettings();
   const update = useUpdateWorkspaceSettings();
   const [saved, setSaved] = useState<string>();
+  // The choice being saved, set in the click itself: React puts a controlled radio back to its
+  // prop right after the event, and the mutation's pending state only arrives a tick later.
+  const [chosen, setChosen] = useState<SignUpMode | null>(null);
   if (settings.isPending) return <p className="muted">Loading…</p>;
   if (settings.isError) return <FormError message={friendlyError(settings.error, '')} />;
-  const current = update.isPending ? update.variables.signUp : settings.data.signUp;
+  const current = chosen ?? settings.data.signUp;
   return (
     <>
       <fieldset className="radio-group">
@@ -59,9 +62,13 @@ function SignUpSetting() {
               disabled={update.isPending}
               onChange={() => {
                 setSaved(undefined);
+                setChosen(mode);
                 update.mutate(
                   { signUp: mode },
-                  { onSuccess: () => setSaved(`Saved: sign-up is now ${label.toLowerCase()}.`) },
+                  {
+                    onSuccess: () => setSaved(`Saved: sign-up is now ${label.toLowerCase()}.`),
+                    onSettled: () => setChosen(null),
+                  },
                 );
               }}
             />
