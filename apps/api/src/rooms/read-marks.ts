@@ -1,4 +1,4 @@
-import { type Db, memberships, rooms } from '@parley/db';
+import { type Db, memberships, queryRows, rooms } from '@parley/db';
 import { and, eq, sql } from 'drizzle-orm';
 
 interface Mark {
@@ -6,19 +6,24 @@ interface Mark {
   roomId: string;
   /** Highest position written, or to write. */
   position: number;
-  /** A later mark arrived within the window: write it when the window ends. */
+  /** A later mark arrived since the last write: write it at the next tick. */
   dirty: boolean;
-  timer: NodeJS.Timeout;
 }
 
+/** Rows per batched statement (a few parameters each; far below PostgreSQL's 65 535). */
+const BATCH = 1000;
+
 /**
- * `rooms.markRead` is called for every message that arrives in the room a person is viewing.
- * Writes are coalesced: at most one per (user, room) per window; marks in between are kept in
- * memory and written together at the window's end (and on shutdown).
+ * `rooms.markRead` is called for messages that arrive in the room a person is viewing.
+ * Writes are coalesced so that database work does not grow with the number of viewers: the
+ * first mark of a (user, room) is written at once; later ones are kept in memory and, once per
+ * window, every pending mark of every user is written together in one statement (and on
+ * shutdown). A (user, room) with nothing new for a whole window is forgotten.
  */
 export class ReadMarks {
   readonly #marks = new Map<string, Mark>();
   readonly #writing = new Set<Promise<unknown>>();
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
@@ -39,32 +44,34 @@ export class ReadMarks {
       }
       return mark.position;
     }
-    const stored = await this.#write(userId, roomId, position);
-    const entry: Mark = {
-      userId,
-      roomId,
-      position: stored,
-      dirty: false,
-      timer: setTimeout(() => this.#settle(key), this.windowMs).unref(),
-    };
-    this.#marks.set(key, entry);
+    const stored = await this.#writeOne(userId, roomId, position);
+    // Another call for the same pair may have settled while this one was writing.
+    const current = this.#marks.get(key);
+    if (current) {
+      current.position = Math.max(current.position, stored);
+      return current.position;
+    }
+    this.#marks.set(key, { userId, roomId, position: stored, dirty: false });
+    this.#timer ??= setInterval(() => this.#tick(), this.windowMs).unref();
     return stored;
   }
 
-  #settle(key: string): void {
-    const mark = this.#marks.get(key);
-    if (!mark) return;
-    if (!mark.dirty) {
-      this.#marks.delete(key);
-      return;
+  #tick(): void {
+    if (!this.canWrite()) return;
+    const due: Mark[] = [];
+    for (const [key, mark] of this.#marks) {
+      if (mark.dirty) {
+        mark.dirty = false;
+        due.push(mark);
+      } else {
+        this.#marks.delete(key);
+      }
     }
-    if (!this.canWrite()) {
-      mark.timer = setTimeout(() => this.#settle(key), this.windowMs).unref();
-      return;
+    if (this.#marks.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
     }
-    mark.dirty = false;
-    this.#track(this.#write(mark.userId, mark.roomId, mark.position));
-    mark.timer = setTimeout(() => this.#settle(key), this.windowMs).unref();
+    if (due.length > 0) this.#track(this.#writeMany(due));
   }
 
   #track(write: Promise<unknown>): void {
@@ -72,7 +79,7 @@ export class ReadMarks {
     this.#writing.add(p);
   }
 
-  async #write(userId: string, roomId: string, position: number): Promise<number> {
+  async #writeOne(userId: string, roomId: string, position: number): Promise<number> {
     const [row] = await this.db
       .update(memberships)
       .set({
@@ -83,15 +90,33 @@ export class ReadMarks {
     return row?.lastReadPosition ?? 0;
   }
 
+  /** One statement for many marks: the same rule as #writeOne, row by row. */
+  async #writeMany(marks: Mark[]): Promise<void> {
+    for (let i = 0; i < marks.length; i += BATCH) {
+      const values = sql.join(
+        marks
+          .slice(i, i + BATCH)
+          .map((m) => sql`(${m.roomId}::uuid, ${m.userId}::uuid, ${m.position}::bigint)`),
+        sql`, `,
+      );
+      await queryRows(
+        this.db,
+        sql`update memberships m
+          set last_read_position = greatest(m.last_read_position, least(v.position, r.last_position))
+          from (values ${values}) as v(room_id, user_id, position)
+          join rooms r on r.id = v.room_id
+          where m.room_id = v.room_id and m.user_id = v.user_id`,
+      );
+    }
+  }
+
   /** Writes what is pending (before the database closes). */
   async flush(): Promise<void> {
-    for (const [key, mark] of this.#marks) {
-      clearTimeout(mark.timer);
-      if (mark.dirty && this.canWrite()) {
-        this.#track(this.#write(mark.userId, mark.roomId, mark.position));
-      }
-      this.#marks.delete(key);
-    }
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    const due = [...this.#marks.values()].filter((m) => m.dirty);
+    this.#marks.clear();
+    if (due.length > 0 && this.canWrite()) this.#track(this.#writeMany(due));
     await Promise.all(this.#writing);
   }
 }

@@ -98,3 +98,40 @@ it('a message costs the same statements with 1 and with 50 web-like members onli
   // The send itself, and the sender's session and membership checks: a handful.
   expect(one).toBeLessThanOrEqual(5);
 }, 120_000);
+
+it('read marks of many viewers are written together: one statement per window, not one per viewer', async () => {
+  const room = await owner.client.rooms.create.mutate({
+    name: 'many readers',
+    visibility: 'public',
+  });
+  await Promise.all(people.map((m) => m.client.rooms.join.mutate({ roomId: room.id })));
+  const send = (body: string) =>
+    owner.client.messages.send.mutate({ roomId: room.id, body, clientId: clientId() });
+  const first = await send('one');
+  // Each viewer's first mark is written at once (and starts its window).
+  await Promise.all(
+    people.map((m) =>
+      m.client.rooms.markRead.mutate({ roomId: room.id, position: first.position }),
+    ),
+  );
+  const second = await send('two');
+  const before = statements;
+  const marks = await Promise.all(
+    people.map((m) =>
+      m.client.rooms.markRead.mutate({ roomId: room.id, position: second.position }),
+    ),
+  );
+  expect(marks.every((m) => m.lastReadPosition === second.position)).toBe(true);
+  // Each call only reads (its session and membership); the marks wait for the window's end.
+  const calls = statements - before;
+  expect(calls).toBeLessThanOrEqual(2 * people.length);
+  await new Promise((r) => setTimeout(r, 1_500));
+  // Then all fifty are written in one statement.
+  expect(statements - before).toBe(calls + 1);
+  const lists = await Promise.all(people.map((m) => m.client.rooms.list.query()));
+  for (const list of lists) {
+    const mine = list.find((r) => r.id === room.id);
+    expect(mine?.lastReadPosition).toBe(second.position);
+    expect(mine?.unread).toBe(0);
+  }
+}, 120_000);
