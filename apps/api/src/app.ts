@@ -80,10 +80,14 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
   let release = () => {};
   if (dataDir) {
     await checkDataDir(dataDir, config.limits.minFreeBytes);
-    // Created apart from this process, which would otherwise keep initdb's memory (design.md).
-    await createEmbeddedDatabase(dataDir);
-    // Marks the directory as in use, for `pnpm db:backup` / `db:restore`.
+    // Marks the directory as in use (for `pnpm db:backup` / `db:restore`), and refuses to
+    // start on a directory another live server holds.
     release = holdEmbeddedDatabase(dataDir);
+    // Created apart from this process, which would otherwise keep initdb's memory (design.md).
+    await createEmbeddedDatabase(dataDir).catch((err: unknown) => {
+      release();
+      throw err;
+    });
   }
   const handle = options.db ?? createDb(dbOptions);
   if (ownsDb) {

@@ -1,4 +1,4 @@
-import { describeDbError, PendingMigrationsError } from '@parley/db';
+import { describeDbError, EmbeddedDatabaseBusy, PendingMigrationsError } from '@parley/db';
 import { createApp } from './app.js';
 import { ConfigError } from './config.js';
 import { StorageError } from './storage/space.js';
@@ -22,7 +22,8 @@ try {
   if (
     error instanceof ConfigError ||
     error instanceof PendingMigrationsError ||
-    error instanceof StorageError
+    error instanceof StorageError ||
+    error instanceof EmbeddedDatabaseBusy
   )
     console.error(error.message);
   else if (error && typeof error === 'object' && ('code' in error || 'cause' in error)) {

@@ -88,8 +88,13 @@ export function embeddedDatabaseHolder(dir: string): number | null {
   }
 }
 
-/** Marks `dir` as held by this process; the returned function releases it. */
+/**
+ * Marks `dir` as held by this process; the returned function releases it. Refuses (with
+ * EmbeddedDatabaseBusy) while another live process holds it: two PGlite instances on one data
+ * directory corrupt it.
+ */
 export function holdEmbeddedDatabase(dir: string): () => void {
+  refuseIfHeld(dir, 'start another on it');
   const file = pidFile(dir);
   writeFileSync(file, `${process.pid}\n`);
   return () => {

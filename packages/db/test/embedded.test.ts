@@ -47,7 +47,7 @@ describe('the embedded database', () => {
     }
   }, 60_000);
 
-  it('is held by a live process only: a stale pid file is ignored', async () => {
+  it('is held by one live process only: a second holder is refused, a stale pid file is ignored', async () => {
     const dir = path.join(scratch, 'created', 'db');
     // This process's own pid never counts as another holder.
     const release = holdEmbeddedDatabase(dir);
@@ -61,6 +61,11 @@ describe('the embedded database', () => {
       expect(embeddedDatabaseHolder(dir)).toBe(other.pid);
       await expect(backupEmbeddedDatabase(dir, path.join(scratch, 'b.tar.gz'))).rejects.toThrow(
         EmbeddedDatabaseBusy,
+      );
+      // A second server on the same directory would corrupt it: holding it is refused.
+      expect(() => holdEmbeddedDatabase(dir)).toThrow(EmbeddedDatabaseBusy);
+      expect(() => holdEmbeddedDatabase(dir)).toThrow(
+        `A Parley server (pid ${other.pid}) is using the database in ${path.resolve(dir)}`,
       );
     } finally {
       other.kill();
