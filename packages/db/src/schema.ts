@@ -24,6 +24,8 @@ export const EVENT_TYPES = [
 ] as const;
 export const WORKSPACE_ROLES = ['owner', 'member'] as const;
 export const SIGN_UP_MODES = ['open', 'invite', 'closed'] as const;
+/** Which messages of a room notify a member: every one, mentions of them (and DMs), none. */
+export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -184,12 +186,15 @@ export const memberships = pgTable(
     role: text('role', { enum: MEMBER_ROLES }).notNull().default('member'),
     lastReadPosition: bigint('last_read_position', { mode: 'number' }).notNull().default(0),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    // The member's desktop notifications for this room (rooms.setNotifications).
+    notify: text('notify', { enum: NOTIFY_LEVELS }).notNull().default('mentions'),
   },
   (t) => [
     primaryKey({ columns: [t.roomId, t.userId] }),
     // "The rooms of a user".
     index('memberships_user_idx').on(t.userId),
     check('memberships_role', sql`${t.role} in ('admin', 'member')`),
+    check('memberships_notify', sql`${t.notify} in ('all', 'mentions', 'none')`),
     check('memberships_last_read', sql`${t.lastReadPosition} >= 0`),
   ],
 );
@@ -294,6 +299,36 @@ export const reactions = pgTable(
   ],
 );
 
+/**
+ * `@username` of a member of the room in a message's body (not its author). Written with the
+ * message (appendMessages) and rewritten on edit; a deleted message has none. `room_id` and
+ * `position` are the message's, copied so that unread mentions (past a read mark) and the
+ * mentions of a person are index range scans without touching `messages`.
+ */
+export const mentions = pgTable(
+  'mentions',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    position: bigint('position', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.userId] }),
+    // mentionCount in rooms.list: my mentions in a room past my read mark.
+    index('mentions_user_room_position_idx').on(t.userId, t.roomId, t.position),
+    // messages.mentions: mine, newest first (keyset on (created_at, message_id)).
+    index('mentions_user_created_idx').on(t.userId, t.createdAt.desc(), t.messageId.desc()),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
@@ -304,6 +339,7 @@ export type Room = typeof rooms.$inferSelect;
 export type RoomKind = Room['kind'];
 export type Membership = typeof memberships.$inferSelect;
 export type MemberRole = Membership['role'];
+export type NotifyLevel = Membership['notify'];
 export type Message = typeof messages.$inferSelect;
 export type RoomEvent = typeof roomEvents.$inferSelect;
 export type RoomEventType = RoomEvent['type'];
