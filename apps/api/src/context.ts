@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CLOSE_REVOKED } from '@parley/api-contract/schemas';
 import { TRPCError } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
@@ -9,7 +10,6 @@ import type { AppDeps } from './deps.js';
 import { clientAddress } from './http/client-address.js';
 import { tagUser } from './http/request-log.js';
 import { CLOSE_TOO_MANY_SOCKETS, type SocketState, SocketsPerUser } from './limits/sockets.js';
-import { CLOSE_REVOKED } from './live/sockets.js';
 
 export interface Context {
   deps: AppDeps;

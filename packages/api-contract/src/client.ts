@@ -15,10 +15,10 @@ import {
 } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { LIMITS } from './limits.js';
+import { CLOSE_REVOKED } from './schemas.js';
 import type { AppRouter } from './types.js';
 
-/** The close code the server uses when the credentials behind a socket were revoked. */
-export const CLOSE_REVOKED = 4401;
+export { CLOSE_REVOKED };
 
 /**
  * Any WebSocket class: the browser's, Node 22's global one, or the `ws` package's

@@ -1,10 +1,7 @@
-import type { RevokeReason } from '@parley/api-contract/schemas';
+import { CLOSE_REVOKED, type RevokeReason } from '@parley/api-contract/schemas';
 import type { WebSocket } from 'ws';
 import type { Caller } from '../auth/service.js';
 import type { AuthEvent, BusSubscriber } from './bus.js';
-
-/** 4401: the credentials behind this socket were revoked; the client must sign in again. */
-export const CLOSE_REVOKED = 4401;
 
 /**
  * Open sockets by the session or bot token that authenticated them, so that revoking one

@@ -8,6 +8,7 @@ import {
   type ParleyClient,
   type ParleyClientOptions,
 } from '@parley/api-contract';
+import { CLOSE_REVOKED } from '@parley/api-contract/schemas';
 import { apiTokens, type DbHandle } from '@parley/db';
 import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
@@ -15,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningApp } from '../../src/app.js';
 import { hashBotSecret } from '../../src/auth/session-tokens.js';
-import { CLOSE_REVOKED } from '../../src/live/sockets.js';
 import { startTestServer, type TestServer } from '../../src/testing.js';
 
 const PASSWORD = 'correct horse battery staple';

@@ -1,12 +1,10 @@
+import { CLOSE_REVOKED } from '@parley/api-contract/schemas';
 import { createWSClient } from '@trpc/client';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'offline';
 
 type Listener = () => void;
-
-/** The close code of a socket whose session or token the server no longer accepts. */
-export const CLOSE_REVOKED = 4401;
 
 /**
  * The WebSocket used for subscriptions. It is lazy: it opens with the first subscription and
