@@ -7,14 +7,26 @@ import { type Encoder, jsonEncoder } from '@trpc/server/adapters/ws';
  */
 const serialized = new WeakMap<object, string>();
 
-/** An event's JSON, computed once per event object. */
-function jsonOf(payload: object): string {
+/**
+ * An event's JSON, computed once per event object, and shared by everything that sends it: the
+ * Redis bus's publish and every local subscriber's frame (live/redis-bus.ts, room-fanout.ts).
+ */
+export function eventJson(payload: object): string {
   let json = serialized.get(payload);
   if (json === undefined) {
     json = JSON.stringify(payload);
     serialized.set(payload, json);
   }
   return json;
+}
+
+/**
+ * An event decoded from `json` (received from another node): its JSON is that string, so the
+ * local subscribers' frames splice it in rather than encode the event again.
+ */
+export function withEventJson<T extends object>(payload: T, json: string): T {
+  serialized.set(payload, json);
+  return payload;
 }
 
 interface TrackedEnvelope {
@@ -47,7 +59,7 @@ export function dataFramePrefix(requestId: string | number | null, jsonrpc: bool
 
 export function dataFrameTail(eventId: string, payload: object): string {
   const id = JSON.stringify(eventId);
-  return `${id},"data":{"id":${id},"data":${jsonOf(payload)}}}}`;
+  return `${id},"data":{"id":${id},"data":${eventJson(payload)}}}}`;
 }
 
 /** The request behind a live.roomEvents subscription, by its input object (see `decode`). */

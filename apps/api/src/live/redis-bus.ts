@@ -1,5 +1,6 @@
 import type { RedisLink } from '../cluster/redis.js';
 import type { Bus, Listener, SubscribeOptions, Subscription, Topic, Topics } from './bus.js';
+import { eventJson, withEventJson } from './encoder.js';
 import { MemoryBus } from './memory-bus.js';
 
 export interface RedisBusOptions {
@@ -28,9 +29,10 @@ const SUBSCRIBE_TIMEOUT_MS = 5_000;
  * The bus across nodes. Local subscribers are served by a MemoryBus, the same fast path as on
  * one node (and the only one while Redis is away). Each "topic:key" with local subscribers is
  * one Redis channel subscription, however many subscribers share it. A publish is delivered
- * locally as is, and encoded once (JSON) for Redis; each other node decodes it once and hands
- * the same object to all its subscribers (the fan-out encoder serialises it once more per
- * node, not per subscriber).
+ * locally as is, and encoded once (JSON) for Redis and the local subscribers' frames alike
+ * (live/encoder.ts `eventJson`); each other node decodes it once (its fan-out orders by
+ * position) and hands that object, with the received string as its JSON, to all its
+ * subscribers, whose frames splice the string in: one encoding per publish in the cluster.
  *
  * Redis delivery is at-most-once. A break is made good from the database: when the
  * connections are back, every channel is subscribed again and its subscribers' `onResume`
@@ -68,7 +70,7 @@ export class RedisBus implements Bus {
       return;
     }
     this.#link.command
-      .publish(channel, `${this.#nodeId} ${JSON.stringify(event)}`)
+      .publish(channel, `${this.#nodeId} ${eventJson(event)}`)
       .catch(() => this.#missed.add(channel));
   }
 
@@ -84,7 +86,7 @@ export class RedisBus implements Bus {
     }
     let event: Topics[Topic];
     try {
-      event = JSON.parse(body);
+      event = withEventJson(JSON.parse(body), body);
     } catch {
       return;
     }

@@ -3,7 +3,7 @@
  * presence, typing, member lists, rate limits and revocation cross nodes, and the seam race
  * (a SUBSCRIBE acknowledged late) loses nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningApp } from '../../src/app.js';
 import { testRedisUrl } from '../../src/testing.js';
 import {
@@ -62,6 +62,51 @@ describe.skipIf(!redisUrl)('two nodes on Redis', () => {
     forBen.stop();
     ana.close();
     ben.close();
+  });
+
+  it('encodes an event once per publish, whichever node and however many subscribers', async () => {
+    const ana = await signUp(server.url, 'ana7');
+    const ben = await signUp(server.url, 'ben7');
+    const benOn2 = onNode2(ben);
+    const room = await shareRoom(ana, ben, 'encoding');
+    // Three subscribers on each node: any per-subscriber or per-node encoding shows as more.
+    const feeds = [ana, ana, ana, benOn2, benOn2, benOn2].map((p) => collect(p, room.id));
+    await waitFor(() => feeds.every((f) => f.started()), 'subscriptions on both nodes');
+    await sleep(200);
+    const marker = `once-${clientId()}`;
+    const isEvent = (text: string) => text.includes(marker) && text.includes('"message.created"');
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      for (let i = 0; i < 5; i++)
+        await ana.client.messages.send.mutate({
+          roomId: room.id,
+          body: `${marker} ${i}`,
+          clientId: clientId(),
+        });
+      await waitFor(() => feeds.every((f) => f.events.length >= 5), 'delivery on both nodes');
+      await sleep(200);
+      const encoded = stringify.mock.results.filter(
+        (r) => r.type === 'return' && typeof r.value === 'string' && isEvent(r.value),
+      ).length;
+      // Decoded on a node, not by a client (whose frames are tRPC envelopes with a result).
+      const decoded = parse.mock.calls.filter(
+        ([text]) => typeof text === 'string' && isEvent(text) && !text.includes('"result":'),
+      ).length;
+      // Node 1 encodes each event once, for Redis and its own subscribers' frames; node 2
+      // decodes it once and splices the received string into its subscribers' frames.
+      expect({ encoded, decoded }).toEqual({ encoded: 5, decoded: 5 });
+    } finally {
+      stringify.mockRestore();
+      parse.mockRestore();
+    }
+    for (const feed of feeds) {
+      expect(feed.created()).toEqual(Array.from({ length: 5 }, (_, i) => `${marker} ${i}`));
+      feed.stop();
+    }
+    ana.close();
+    ben.close();
+    benOn2.close();
   });
 
   it('loses no event when the SUBSCRIBE is acknowledged late in a quiet room (the seam race)', async () => {
