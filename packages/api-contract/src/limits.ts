@@ -18,6 +18,8 @@ export const LIMITS = {
   reactionsPerMessage: 20,
   /** Names listed per reaction in a message view (`users`, for the tooltip). */
   reactionUsersShown: 3,
+  /** User ids in a thread's summary (`thread.participants`): its latest distinct repliers. */
+  threadParticipantsShown: 5,
   /** Every list the API returns is bounded: */
   roomListMax: 500,
   memberListMax: 1000,

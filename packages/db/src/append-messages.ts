@@ -1,10 +1,13 @@
+import { LIMITS } from '@parley/api-contract/limits';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from './client.js';
 import { queryRows } from './raw.js';
 import {
   type Message,
+  type MessageThread,
   memberships,
   messages,
+  messageThreads,
   type RoomKind,
   roomEvents,
   rooms,
@@ -12,7 +15,8 @@ import {
   users,
 } from './schema.js';
 
-export type NewMessage = Pick<Message, 'authorId' | 'clientId' | 'body' | 'replyToId'>;
+export type NewMessage = Pick<Message, 'authorId' | 'clientId' | 'body' | 'replyToId'> &
+  Partial<Pick<Message, 'threadId'>>;
 
 type Person = Pick<User, 'id' | 'username' | 'displayName'>;
 
@@ -24,6 +28,8 @@ export type AppendResult =
       author: Person;
       reply: Pick<Message, 'id' | 'body' | 'deletedAt'> | null;
       replyAuthor: Person | null;
+      /** For a thread reply: its root's summary once this batch is committed. */
+      rootThread: MessageThread | null;
     }
   /** The author is not a member; `roomKind` is null when the room does not exist. */
   | { outcome: 'not_member'; roomKind: RoomKind | null }
@@ -32,10 +38,17 @@ export type AppendResult =
   /** (author, clientId) is already a message: this one. Nothing was written. */
   | { outcome: 'duplicate'; messageId: string }
   /** `replyToId` is not a message of this room. */
-  | { outcome: 'bad_reply' };
+  | { outcome: 'bad_reply' }
+  /**
+   * `threadId` is not a message of this room (`missing`), is itself a thread reply (`nested`),
+   * or was deleted (`deleted`).
+   */
+  | { outcome: 'bad_thread'; reason: 'missing' | 'nested' | 'deleted' };
+
+type Outcome = AppendResult['outcome'] | 'no_thread' | 'nested_thread' | 'deleted_thread';
 
 interface Row {
-  outcome: AppendResult['outcome'];
+  outcome: Outcome;
   room_kind: RoomKind | null;
   existing_id: string | null;
   id: string | null;
@@ -49,16 +62,26 @@ interface Row {
   reply_author_id: string | null;
   reply_author_username: string | null;
   reply_author_display_name: string | null;
+  thread_reply_count: number | null;
+  thread_last_reply_ms: number | null;
+  thread_participants: string[] | null;
+}
+
+/** The first few distinct ids of a uuid array, in the array's order (latest first). */
+function latestDistinct(ids: ReturnType<typeof sql>) {
+  return sql`array(select p from unnest(${ids}) with ordinality u(p, o)
+    group by p order by min(o) limit ${sql.raw(String(LIMITS.threadParticipantsShown))})`;
 }
 
 /**
  * Writes a batch of new messages to one room in a single statement, so in one round trip and
  * one implicit transaction: it checks each author's membership, that the room is not archived,
- * each `replyToId`, and
- * (author, clientId) against messages already committed; takes one range of positions for
+ * each `replyToId` and `threadId`,
+ * and (author, clientId) against messages already committed; takes one range of positions for
  * the messages that pass (`UPDATE rooms SET last_position = last_position + n`, which holds
  * the room row's lock until the statement commits, so positions stay gap-free and in commit
- * order); inserts them and their `message.created` events; and returns, for every input in
+ * order); inserts them and their `message.created` events; adds thread replies to their
+ * roots' summaries (after the room's lock, so batches of a room update them in turn); and returns, for every input in
  * order, its outcome with what a message view needs (author, reply excerpt).
  *
  * (author, clientId) must be distinct within a batch. If a duplicate commits elsewhere while
@@ -77,6 +100,7 @@ export async function appendMessages(
       client_id: m.clientId,
       body: m.body,
       reply_to_id: m.replyToId ?? null,
+      thread_id: m.threadId ?? null,
     })),
   );
   const room = sql`${roomId}::uuid`;
@@ -85,7 +109,7 @@ export async function appendMessages(
     sql`
     with input as (
       select * from json_to_recordset(${input}::json)
-        as t(ord int, author_id uuid, client_id text, body text, reply_to_id uuid)
+        as t(ord int, author_id uuid, client_id text, body text, reply_to_id uuid, thread_id uuid)
     ),
     checked as (
       select i.*, existing.id as existing_id,
@@ -98,10 +122,14 @@ export async function appendMessages(
           when i.reply_to_id is not null and not exists (
             select 1 from ${messages} r where r.id = i.reply_to_id and r.room_id = ${room}
           ) then 'bad_reply'
+          when i.thread_id is not null and root.id is null then 'no_thread'
+          when root.thread_id is not null then 'nested_thread'
+          when root.deleted_at is not null then 'deleted_thread'
           else 'created'
         end as outcome
       from input i
       left join ${memberships} m on m.room_id = ${room} and m.user_id = i.author_id
+      left join ${messages} root on root.id = i.thread_id and root.room_id = ${room}
       left join ${messages} existing
         on existing.author_id = i.author_id and existing.client_id = i.client_id
     ),
@@ -114,14 +142,28 @@ export async function appendMessages(
       returning last_position - (select count(*) from accepted) as base
     ),
     inserted as (
-      insert into ${messages} (room_id, author_id, position, client_id, body, reply_to_id)
-      select ${room}, a.author_id, t.base + a.k, a.client_id, a.body, a.reply_to_id
+      insert into ${messages} (room_id, author_id, position, client_id, body, reply_to_id, thread_id)
+      select ${room}, a.author_id, t.base + a.k, a.client_id, a.body, a.reply_to_id, a.thread_id
       from accepted a cross join taken t
-      returning id, author_id, client_id, position, created_at
+      returning id, author_id, client_id, position, created_at, thread_id
     ),
     logged as (
       insert into ${roomEvents} (room_id, position, type, message_id)
       select ${room}, position, 'message.created', id from inserted
+    ),
+    replied as (
+      select thread_id as root_id, count(*) as n, max(created_at) as last_at,
+        array_agg(author_id order by position desc) as authors
+      from inserted where thread_id is not null group by thread_id
+    ),
+    threaded as (
+      insert into ${messageThreads} (root_id, reply_count, last_reply_at, participants)
+      select root_id, n, last_at, ${latestDistinct(sql`authors`)} from replied
+      on conflict (root_id) do update set
+        reply_count = ${messageThreads.replyCount} + excluded.reply_count,
+        last_reply_at = greatest(${messageThreads.lastReplyAt}, excluded.last_reply_at),
+        participants = ${latestDistinct(sql`excluded.participants || ${messageThreads.participants}`)}
+      returning root_id, reply_count, last_reply_at, participants
     )
     select c.outcome, c.existing_id,
       (select kind from ${rooms} where id = ${room}) as room_kind,
@@ -131,12 +173,16 @@ export async function appendMessages(
       r.id as reply_id, r.body as reply_body,
       floor(extract(epoch from r.deleted_at) * 1000)::float8 as reply_deleted_ms,
       ra.id as reply_author_id, ra.username as reply_author_username,
-      ra.display_name as reply_author_display_name
+      ra.display_name as reply_author_display_name,
+      th.reply_count::float8 as thread_reply_count,
+      floor(extract(epoch from th.last_reply_at) * 1000)::float8 as thread_last_reply_ms,
+      to_json(th.participants) as thread_participants
     from checked c
     left join inserted n on n.author_id = c.author_id and n.client_id = c.client_id
     left join ${users} u on u.id = c.author_id
     left join ${messages} r on r.id = c.reply_to_id and n.id is not null
     left join ${users} ra on ra.id = r.author_id
+    left join threaded th on th.root_id = c.thread_id and n.id is not null
     order by c.ord`,
   );
   if (rows.length !== batch.length) throw new Error('appendMessages: one row per input expected');
@@ -147,6 +193,9 @@ export async function appendMessages(
       return { outcome: 'duplicate', messageId: row.existing_id ?? '' };
     if (row.outcome === 'bad_reply') return { outcome: 'bad_reply' };
     if (row.outcome === 'archived') return { outcome: 'archived' };
+    if (row.outcome === 'no_thread') return { outcome: 'bad_thread', reason: 'missing' };
+    if (row.outcome === 'nested_thread') return { outcome: 'bad_thread', reason: 'nested' };
+    if (row.outcome === 'deleted_thread') return { outcome: 'bad_thread', reason: 'deleted' };
     if (!sent || !row.id || row.position === null || row.created_ms === null) {
       throw new Error('appendMessages: a created message came back incomplete');
     }
@@ -160,6 +209,7 @@ export async function appendMessages(
         clientId: sent.clientId,
         body: sent.body,
         replyToId: sent.replyToId ?? null,
+        threadId: sent.threadId ?? null,
         createdAt: new Date(row.created_ms),
         editedAt: null,
         deletedAt: null,
@@ -183,6 +233,18 @@ export async function appendMessages(
               id: row.reply_author_id,
               username: row.reply_author_username,
               displayName: row.reply_author_display_name,
+            }
+          : null,
+      rootThread:
+        sent.threadId &&
+        row.thread_reply_count !== null &&
+        row.thread_last_reply_ms !== null &&
+        row.thread_participants
+          ? {
+              rootId: sent.threadId,
+              replyCount: row.thread_reply_count,
+              lastReplyAt: new Date(row.thread_last_reply_ms),
+              participants: row.thread_participants,
             }
           : null,
     };

@@ -215,6 +215,9 @@ export const messages = pgTable(
     clientId: text('client_id').notNull(),
     body: text('body').notNull(),
     replyToId: uuid('reply_to_id'),
+    // A reply in the thread of this root message (of the same room, itself not a reply in a
+    // thread). Thread replies stay in the room's event log but not in its main history.
+    threadId: uuid('thread_id'),
     createdAt: createdAt(),
     editedAt: timestamp('edited_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
@@ -232,6 +235,13 @@ export const messages = pgTable(
       columns: [t.replyToId],
       foreignColumns: [t.id],
     }).onDelete('set null'),
+    foreignKey({
+      name: 'messages_thread_fk',
+      columns: [t.threadId],
+      foreignColumns: [t.id],
+    }).onDelete('cascade'),
+    // A thread's replies in order (messages.thread); only replies are in it.
+    index('messages_thread_idx').on(t.threadId, t.position).where(sql`${t.threadId} is not null`),
     check(
       'messages_body_length',
       sql`(${t.deletedAt} is not null and ${t.body} = '')
@@ -329,6 +339,26 @@ export const mentions = pgTable(
   ],
 );
 
+/**
+ * A thread's summary, kept beside its root by the send statement (append-messages.ts) rather
+ * than counted on every read: one upsert per batch that has replies, and no write to the root
+ * message's row. Replies that were later deleted still count, as the thread still lists them
+ * (as deleted).
+ */
+export const messageThreads = pgTable(
+  'message_threads',
+  {
+    rootId: uuid('root_id')
+      .primaryKey()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    replyCount: bigint('reply_count', { mode: 'number' }).notNull(),
+    lastReplyAt: timestamp('last_reply_at', { withTimezone: true }).notNull(),
+    /** The latest few distinct authors of replies, latest first (LIMITS.threadParticipantsShown). */
+    participants: uuid('participants').array().notNull(),
+  },
+  (t) => [check('message_threads_reply_count', sql`${t.replyCount} > 0`)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
@@ -341,5 +371,6 @@ export type Membership = typeof memberships.$inferSelect;
 export type MemberRole = Membership['role'];
 export type NotifyLevel = Membership['notify'];
 export type Message = typeof messages.$inferSelect;
+export type MessageThread = typeof messageThreads.$inferSelect;
 export type RoomEvent = typeof roomEvents.$inferSelect;
 export type RoomEventType = RoomEvent['type'];

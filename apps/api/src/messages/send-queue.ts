@@ -34,6 +34,20 @@ const ROOM_BUSY =
 const NODE_BUSY =
   'Parley is receiving more messages than it can save right now. Try again in 1 second.';
 
+/** Why a reply in a thread was refused, in words (`threadId` named the thread's root). */
+function threadRefused(reason: 'missing' | 'nested' | 'deleted') {
+  if (reason === 'missing') {
+    return fail('NOT_FOUND', 'Thread not found: threadId must be a message of this room.');
+  }
+  if (reason === 'nested') {
+    return fail(
+      'BAD_REQUEST',
+      'Threads do not nest: that message is a reply in a thread, reply in its thread instead.',
+    );
+  }
+  return fail('BAD_REQUEST', 'That message was deleted: its thread takes no new replies.');
+}
+
 /**
  * Per-room group commit. A send to an idle room is written at once (after the current
  * event-loop turn, so sends that arrived together go together); sends that arrive while a
@@ -124,6 +138,7 @@ export class SendQueue {
       clientId: input.clientId,
       body: input.body,
       replyToId: input.replyToId ?? null,
+      threadId: null,
     }));
     try {
       return await appendMessages(this.deps.db, roomId, rows);
@@ -155,6 +170,8 @@ export class SendQueue {
         answer(fail('FORBIDDEN', ROOM_ARCHIVED));
       } else if (result.outcome === 'bad_reply') {
         answer(fail('BAD_REQUEST', 'You can only reply to a message in the same room.'));
+      } else if (result.outcome === 'bad_thread') {
+        answer(threadRefused(result.reason));
       } else {
         this.#existing(result.messageId, roomId).then(answer, (error: unknown) => {
           for (const caller of callers) caller.reject(error);
