@@ -2,6 +2,7 @@ import { LIMITS } from '@parley/api-contract/limits';
 import { type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { SendIcon } from '../../ui/icons';
 import { plainPreview } from '../../ui/markdown';
+import { useDraftField } from './drafts';
 import type { DisplayMessage } from './rows';
 
 /** The composer's textarea, for the "Skip to composer" link. */
@@ -9,6 +10,7 @@ export const COMPOSER_ID = 'composer';
 
 export function Composer({
   roomName,
+  draftKey,
   replyTo,
   editing,
   onCancelReply,
@@ -19,6 +21,8 @@ export function Composer({
   onTyping,
 }: {
   roomName: string;
+  /** Where this room's unsent text is kept (drafts.ts). */
+  draftKey: string;
   replyTo: DisplayMessage | null;
   editing: DisplayMessage | null;
   onCancelReply: () => void;
@@ -29,7 +33,8 @@ export function Composer({
   onEditLast: () => boolean;
   onTyping: () => void;
 }) {
-  const [draft, setDraft] = useState('');
+  // What I type is kept per room; an edit in progress is not a draft.
+  const [draft, setDraft] = useDraftField(draftKey, 'body', editing !== null);
   const savedDraft = useRef('');
   const ref = useRef<HTMLTextAreaElement>(null);
 

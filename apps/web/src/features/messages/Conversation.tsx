@@ -1,6 +1,7 @@
 import type { UserRef } from '@parley/api-contract';
 import { type ReactNode, useMemo, useState } from 'react';
 import { Composer } from './Composer';
+import { draftKey, useDraftField } from './drafts';
 import { MessageList } from './MessageList';
 import type { MessageActions } from './MessageRow';
 import { buildRows, type DisplayMessage } from './rows';
@@ -39,7 +40,8 @@ export function Conversation({
   /** An archived room: this shows instead of the composer, and messages have no actions. */
   readOnly?: ReactNode;
 }) {
-  const [replyTo, setReplyTo] = useState<DisplayMessage | null>(null);
+  const drafts = draftKey(me.id, roomId);
+  const [replyTo, setReplyTo] = useDraftField(drafts, 'replyTo');
   const [editing, setEditing] = useState<DisplayMessage | null>(null);
   const [sentSignal, setSentSignal] = useState(0);
   const send = useSendMessage(roomId);
@@ -124,6 +126,7 @@ export function Conversation({
       {readOnly ?? (
         <Composer
           roomName={roomName}
+          draftKey={drafts}
           replyTo={replyTo}
           editing={editing}
           onCancelReply={() => setReplyTo(null)}

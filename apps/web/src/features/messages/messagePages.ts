@@ -48,25 +48,47 @@ export function upsertMessage(
   mine?: { meId: string; change?: ReactionChange },
 ): MessagePages | undefined {
   if (!data) return data;
-  let found = false;
+  const found: { message?: MessageView } = {};
   const merge = (current: MessageView) => {
     const next = keepNewest(current, message);
-    return mine && next === message
-      ? keepMyReactions(current, message, mine.meId, mine.change)
-      : next;
+    found.message =
+      mine && next === message ? keepMyReactions(current, message, mine.meId, mine.change) : next;
+    return found.message;
   };
   const pages = data.pages.map((page) => {
     if (!page.items.some((m) => m.id === message.id)) return page;
-    found = true;
     return {
       ...page,
       items: page.items.map((m) => (m.id === message.id ? merge(m) : m)),
     };
   });
-  if (found) return { ...data, pages };
+  if (found.message) return requote({ ...data, pages }, found.message);
   const [first, ...rest] = data.pages;
   if (!first) return data;
-  return { ...data, pages: [{ ...first, items: [message, ...first.items] }, ...rest] };
+  return requote(
+    { ...data, pages: [{ ...first, items: [message, ...first.items] }, ...rest] },
+    message,
+  );
+}
+
+/**
+ * Replies quoting `source` show its current text: an edit or a delete event carries only the
+ * quoted message, so the quotes inside loaded replies are brought up to date from it.
+ */
+function requote(data: MessagePages, source: MessageView): MessagePages {
+  const deleted = source.deletedAt !== null;
+  const update = (m: MessageView): MessageView =>
+    m.replyTo?.id === source.id && (m.replyTo.body !== source.body || m.replyTo.deleted !== deleted)
+      ? { ...m, replyTo: { ...m.replyTo, body: source.body, deleted } }
+      : m;
+  let changed = false;
+  const pages = data.pages.map((page) => {
+    const items = page.items.map(update);
+    if (items.every((m, i) => m === page.items[i])) return page;
+    changed = true;
+    return { ...page, items };
+  });
+  return changed ? { ...data, pages } : data;
 }
 
 /** Someone's new display name, on their messages and on replies quoting them. */

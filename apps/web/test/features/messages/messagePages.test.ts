@@ -137,3 +137,36 @@ describe('reactions from room events', () => {
     expect(messagesOf(removed).find((x) => x.id === 'm2')?.reactions).toEqual([thumbs(1, false)]);
   });
 });
+
+describe('reply quotes', () => {
+  const reply = message(7, ben, minutes(t0, 7), {
+    replyTo: { id: 'm2', author: ben, body: 'message 2', deleted: false },
+  });
+
+  it('follow an edit of the quoted message', () => {
+    const data = upsertMessage(pages(), reply);
+    const edited = { ...m(2), body: 'better words', editedAt: minutes(t0, 30).toISOString() };
+    const next = upsertMessage(data, edited);
+    expect(messagesOf(next).find((x) => x.id === 'm7')?.replyTo).toMatchObject({
+      body: 'better words',
+      deleted: false,
+    });
+  });
+
+  it('follow a delete of the quoted message', () => {
+    const data = upsertMessage(pages(), reply);
+    const gone = { ...m(2), body: '', deletedAt: minutes(t0, 30).toISOString() };
+    const next = upsertMessage(data, gone);
+    expect(messagesOf(next).find((x) => x.id === 'm7')?.replyTo).toMatchObject({
+      body: '',
+      deleted: true,
+    });
+  });
+
+  it('leave the pages as they were when nothing quotes the message', () => {
+    const data = upsertMessage(pages(), reply);
+    const edited = { ...m(3), body: 'other', editedAt: minutes(t0, 30).toISOString() };
+    const next = upsertMessage(data, edited);
+    expect(next?.pages[0]).toBe(data?.pages[0]);
+  });
+});
