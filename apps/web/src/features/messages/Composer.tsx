@@ -1,5 +1,5 @@
 import { LIMITS } from '@parley/api-contract/limits';
-import { type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useLayoutEffect, useRef } from 'react';
 import { SendIcon } from '../../ui/icons';
 import { plainPreview } from '../../ui/markdown';
 import { useDraftField } from './drafts';
