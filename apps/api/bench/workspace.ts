@@ -12,7 +12,8 @@
  * - RoomView, for the one room in view: `messages.history` (newest page), then
  *   `live.roomEvents` from its newest position, and `live.roomActivity`; the newest position
  *   seen is marked read (`rooms.markRead`) while the tab is visible (all are, here), at most
- *   once per 500 ms (features/rooms/readMarkThrottle.ts: the first at once);
+ *   once per 500 ms (features/rooms/readMarkThrottle.ts: the first at once), over the
+ *   WebSocket (lib/trpc.ts);
  * - sending: `live.typing` (at most every 2 s) and `messages.send`, over HTTP.
  *
  * Each configuration runs on a fresh PostgreSQL database; the server counts every statement
@@ -87,7 +88,8 @@ class WebLikeClient {
     this.api = createTRPCClient<AppRouter>({
       links: [
         splitLink({
-          condition: (op) => op.type === 'subscription',
+          // As the web app (apps/web/src/lib/trpc.ts): read marks over the socket too.
+          condition: (op) => op.type === 'subscription' || op.path === 'rooms.markRead',
           true: wsLink({ client: this.#ws }),
           false: httpBatchLink({
             url: `${url}/trpc`,

@@ -136,21 +136,26 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     sockets: () => http.wss.clients.size,
     pool: () => handle.poolStats(),
   });
+  const fanout = new RoomFanout(bus, {
+    read: (roomId, after, limit) => eventsAfter(handle.db, roomId, after, limit),
+    onDelivered: (event, direct) => metrics.deliveredDirectly('live.roomEvents', event, direct),
+  });
   const deps: AppDeps = {
     config,
     db: handle.db,
     bus,
     events,
-    fanout: new RoomFanout(bus, {
-      read: (roomId, after, limit) => eventsAfter(handle.db, roomId, after, limit),
-      onDelivered: (event, direct) => metrics.deliveredDirectly('live.roomEvents', event, direct),
-    }),
+    fanout,
     log,
     presence,
     typing,
     sockets: new SocketRegistry(bus),
     limits: createRateLimits(config, link ? redisLimiters(link) : memoryLimiters),
-    readMarks: new ReadMarks(handle.db, onError, () => !storage.full),
+    readMarks: new ReadMarks(handle.db, onError, {
+      canWrite: () => !storage.full,
+      bus,
+      roomLast: (roomId) => fanout.lastPosition(roomId),
+    }),
     storage,
     health: new Health(handle.db, log),
     sends: new SendQueue({ db: handle.db, events, typing, config }),

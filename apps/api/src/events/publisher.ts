@@ -68,6 +68,8 @@ export class EventPublisher {
       roomId,
       ...(removal && { removedBy: removal.by, roomName: removal.roomName }),
     });
+    // Every node: what it checked of this membership (a read mark's member check) is void.
+    this.bus.publish('auth', '*', { type: 'membership.ended', userId, roomId });
   }
 
   /**

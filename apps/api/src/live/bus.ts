@@ -5,10 +5,15 @@ import type {
   UserEvent,
 } from '@parley/api-contract/schemas';
 
-/** Session or bot token revoked: its sockets, on every node, must close (saying why). */
+/**
+ * Session or bot token revoked: its sockets, on every node, must close (saying why). A
+ * membership ended (left or removed): every node forgets what it had checked of it
+ * (rooms/read-marks.ts).
+ */
 export type AuthEvent =
   | { type: 'session.revoked'; sessionId: string; reason: RevokeReason }
-  | { type: 'token.revoked'; tokenId: string; reason: RevokeReason };
+  | { type: 'token.revoked'; tokenId: string; reason: RevokeReason }
+  | { type: 'membership.ended'; userId: string; roomId: string };
 
 /** Everything that travels between API nodes, by topic. Keys are room or user ids. */
 export interface Topics {
@@ -18,7 +23,7 @@ export interface Topics {
   activity: ActivityEvent | Omit<Extract<UserEvent, { type: 'room.activity' }>, 'roomId'>;
   /** Events for one user: rooms added or removed. */
   user: UserEvent;
-  /** Revocations, key '*'. */
+  /** Revocations and ended memberships, key '*'. */
   auth: AuthEvent;
 }
 

@@ -87,6 +87,11 @@ export class RoomFanout {
     this.#rooms.get(roomId)?.startAt(position);
   }
 
+  /** The room's last position delivered on this node (null: no subscriber here, or none yet). */
+  lastPosition(roomId: string): number | null {
+    return this.#rooms.get(roomId)?.last ?? null;
+  }
+
   /** Rooms with at least one subscriber on this node (tests, metrics). */
   get roomCount(): number {
     return this.#rooms.size;
@@ -108,6 +113,10 @@ class RoomChannel {
     private readonly roomId: string,
     private readonly options: FanoutOptions,
   ) {}
+
+  get last(): number | null {
+    return this.#last;
+  }
 
   receive(event: RoomEvent): void {
     if (this.#last === null) {

@@ -44,6 +44,7 @@ export class SocketRegistry {
   }
 
   #revoke(event: AuthEvent): void {
+    if (event.type === 'membership.ended') return;
     const key =
       event.type === 'session.revoked' ? `session:${event.sessionId}` : `token:${event.tokenId}`;
     const now = Date.now();

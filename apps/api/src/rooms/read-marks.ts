@@ -1,5 +1,6 @@
 import { type Db, memberships, queryRows, rooms } from '@parley/db';
 import { and, eq, sql } from 'drizzle-orm';
+import type { AuthEvent, BusSubscriber } from '../live/bus.js';
 
 interface Mark {
   userId: string;
@@ -8,6 +9,27 @@ interface Mark {
   position: number;
   /** A later mark arrived since the last write: write it at the next tick. */
   dirty: boolean;
+  /**
+   * The membership was checked (by the caller of `mark`) and has not ended since, as far as
+   * this node heard: later marks need no check. False after the link between nodes was down.
+   */
+  verified: boolean;
+  /** The room's last position when it was checked: marks up to it need no clamping read. */
+  roomLast: number;
+  /** When a mark last came (ms): a pair idle for `idleMs` is forgotten. */
+  touchedAt: number;
+}
+
+export interface ReadMarkOptions {
+  /** False while the storage is full: pending marks wait (and are dropped at shutdown). */
+  canWrite?: () => boolean;
+  windowMs?: number;
+  /** A (user, room) with no mark for this long is forgotten (its next mark checks again). */
+  idleMs?: number;
+  /** Ended memberships, from every node (`membership.ended` on the `auth` topic). */
+  bus?: BusSubscriber;
+  /** The room's last position as this node last delivered it, if it has subscribers here. */
+  roomLast?: (roomId: string) => number | null;
 }
 
 /** Rows per batched statement (a few parameters each; far below PostgreSQL's 65 535). */
@@ -18,52 +40,141 @@ const BATCH = 1000;
  * Writes are coalesced so that database work does not grow with the number of viewers: the
  * first mark of a (user, room) is written at once; later ones are kept in memory and, once per
  * window, every pending mark of every user is written together in one statement (and on
- * shutdown). A (user, room) with nothing new for a whole window is forgotten.
+ * shutdown). A (user, room) with no mark for `idleMs` (a minute) is forgotten.
+ *
+ * Nor do later marks read anything: a (user, room) held here had its membership checked, and
+ * is dropped the moment any node announces the membership ended (left or removed), so a viewer
+ * marking each message costs no statement until the window's shared write. Even a mark that
+ * slipped in during that announcement writes nothing: the batched UPDATE only touches
+ * membership rows that exist.
  */
 export class ReadMarks {
   readonly #marks = new Map<string, Mark>();
   readonly #writing = new Set<Promise<unknown>>();
   #timer: NodeJS.Timeout | undefined;
+  /** Bumped by every ended membership: a check that raced one is not remembered. */
+  #ended = 0;
+  readonly #unsubscribe: (() => void) | undefined;
+  private readonly canWrite: () => boolean;
+  private readonly windowMs: number;
+  private readonly idleMs: number;
+  private readonly roomLast: (roomId: string) => number | null;
 
   constructor(
     private readonly db: Db,
     private readonly onError: (error: unknown) => void,
-    /** False while the storage is full: pending marks wait (and are dropped at shutdown). */
-    private readonly canWrite: () => boolean = () => true,
-    private readonly windowMs = 1000,
-  ) {}
+    options: ReadMarkOptions = {},
+  ) {
+    this.canWrite = options.canWrite ?? (() => true);
+    this.windowMs = options.windowMs ?? 1000;
+    // Kept well past the window: a viewer of a room with a message every few seconds marks
+    // each one, and a pair forgotten between two marks would be checked again every time.
+    this.idleMs = options.idleMs ?? 60_000;
+    this.roomLast = options.roomLast ?? (() => null);
+    this.#unsubscribe = options.bus?.subscribe('auth', '*', (event) => this.#onAuth(event), {
+      // Announcements from other nodes may have been missed: check every membership again.
+      onResume: () => {
+        this.#ended++;
+        for (const mark of this.#marks.values()) mark.verified = false;
+      },
+    });
+  }
 
-  /** Marks read up to `position` (never backwards, never past the room's last position). */
-  async mark(userId: string, roomId: string, position: number): Promise<number> {
+  #onAuth(event: AuthEvent): void {
+    if (event.type !== 'membership.ended') return;
+    this.#ended++;
+    const key = `${event.userId}:${event.roomId}`;
+    const mark = this.#marks.get(key);
+    // Its pending position would write nothing now (no membership row): drop it.
+    if (mark) this.#marks.delete(key);
+  }
+
+  /**
+   * A mark for a (user, room) whose membership this node has checked and not heard end, up to
+   * a position known to exist: remembered with no statement. Null when it needs the check
+   * (then `checkpoint()`, the check, and `mark`).
+   */
+  markChecked(userId: string, roomId: string, position: number): number | null {
+    const mark = this.#marks.get(`${userId}:${roomId}`);
+    if (!mark?.verified) return null;
+    if (position > mark.roomLast) {
+      const delivered = this.roomLast(roomId);
+      // Past anything known to exist here: the check reads the room's last position.
+      if (delivered === null || position > delivered) return null;
+      mark.roomLast = delivered;
+    }
+    this.#advance(mark, position);
+    return mark.position;
+  }
+
+  /** Taken before a membership check; `mark` remembers the check only if no membership ended since. */
+  checkpoint(): number {
+    return this.#ended;
+  }
+
+  /**
+   * Marks read up to `position`, for a member (just checked, at `checkpoint`), never
+   * backwards, never past `roomLast` (the room's last position, read by the check).
+   */
+  async mark(
+    userId: string,
+    roomId: string,
+    position: number,
+    check: { checkpoint: number; roomLast: number },
+  ): Promise<number> {
     const key = `${userId}:${roomId}`;
+    const clamped = Math.min(position, check.roomLast);
+    const remember = (mark: Mark) => {
+      if (check.checkpoint !== this.#ended) return;
+      mark.verified = true;
+      mark.roomLast = Math.max(mark.roomLast, check.roomLast);
+    };
     const mark = this.#marks.get(key);
     if (mark) {
-      if (position > mark.position) {
-        mark.position = position;
-        mark.dirty = true;
-      }
+      this.#advance(mark, clamped);
+      remember(mark);
       return mark.position;
     }
-    const stored = await this.#writeOne(userId, roomId, position);
+    const stored = await this.#writeOne(userId, roomId, clamped);
     // Another call for the same pair may have settled while this one was writing.
     const current = this.#marks.get(key);
     if (current) {
       current.position = Math.max(current.position, stored);
+      remember(current);
       return current.position;
     }
-    this.#marks.set(key, { userId, roomId, position: stored, dirty: false });
+    const created: Mark = {
+      userId,
+      roomId,
+      position: stored,
+      dirty: false,
+      verified: false,
+      roomLast: check.roomLast,
+      touchedAt: Date.now(),
+    };
+    remember(created);
+    this.#marks.set(key, created);
     this.#timer ??= setInterval(() => this.#tick(), this.windowMs).unref();
     return stored;
+  }
+
+  #advance(mark: Mark, position: number): void {
+    mark.touchedAt = Date.now();
+    if (position > mark.position) {
+      mark.position = position;
+      mark.dirty = true;
+    }
   }
 
   #tick(): void {
     if (!this.canWrite()) return;
     const due: Mark[] = [];
+    const idleSince = Date.now() - this.idleMs;
     for (const [key, mark] of this.#marks) {
       if (mark.dirty) {
         mark.dirty = false;
         due.push(mark);
-      } else {
+      } else if (mark.touchedAt < idleSince) {
         this.#marks.delete(key);
       }
     }
@@ -112,6 +223,7 @@ export class ReadMarks {
 
   /** Writes what is pending (before the database closes). */
   async flush(): Promise<void> {
+    this.#unsubscribe?.();
     clearInterval(this.#timer);
     this.#timer = undefined;
     const due = [...this.#marks.values()].filter((m) => m.dirty);

@@ -320,10 +320,16 @@ export async function markRead(
   userId: string,
   input: z.output<typeof roomInputs.markRead>,
 ): Promise<Result<{ roomId: string; lastReadPosition: number }>> {
+  // A viewer marking each new message: its membership was checked already (see ReadMarks).
+  const known = deps.readMarks.markChecked(userId, input.roomId, input.position);
+  if (known !== null) return ok({ roomId: input.roomId, lastReadPosition: known });
+  const checkpoint = deps.readMarks.checkpoint();
   const access = await requireMember(deps.db, input.roomId, userId);
   if (!access.ok) return access;
   // Never moves backwards, and never past what exists; coalesced (see ReadMarks).
-  const position = Math.min(input.position, access.value.room.lastPosition);
-  const lastReadPosition = await deps.readMarks.mark(userId, input.roomId, position);
+  const lastReadPosition = await deps.readMarks.mark(userId, input.roomId, input.position, {
+    checkpoint,
+    roomLast: access.value.room.lastPosition,
+  });
   return ok({ roomId: input.roomId, lastReadPosition });
 }
