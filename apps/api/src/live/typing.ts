@@ -5,19 +5,39 @@ import type { EventPublisher } from '../events/publisher.js';
 /**
  * "Ana is typing…": on while signals keep coming, off `ttlMs` after the last one or on send.
  * In a cluster the state is in Redis (cluster/typing-store.ts), since a user's signals may
- * reach any node; this node keeps a timer for the signals it received. While Redis is away
- * each node falls back to its own state.
+ * reach any node; this node keeps a timer for the signals it received, and sweeps Redis for
+ * deadlines whose node died before its timer ran out (cluster/typing-store.ts). While Redis is
+ * away each node falls back to its own state.
  */
 export class TypingTracker {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   /** Who is typing, by room (this node's view). */
   readonly #typing = new Map<string, Map<string, UserRef>>();
+  readonly #sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly events: EventPublisher,
     private readonly ttlMs: number,
     private readonly store?: RedisTypingStore,
-  ) {}
+  ) {
+    if (store) {
+      // A stop whose node died is announced at most this long after its deadline.
+      this.#sweeper = setInterval(() => this.#sweep(), Math.min(1_000, Math.max(100, ttlMs / 4)));
+      this.#sweeper.unref();
+    }
+  }
+
+  #sweep(): void {
+    this.store?.sweep().then(
+      (stops) => {
+        for (const { roomId, user } of stops) {
+          this.#forget(roomId, user.id);
+          this.events.typingChanged(roomId, user, false);
+        }
+      },
+      () => {}, // Redis away: each node's own timers stand in (see #expire).
+    );
+  }
 
   touch(roomId: string, user: UserRef): void {
     const key = `${roomId}:${user.id}`;
@@ -103,6 +123,7 @@ export class TypingTracker {
   }
 
   close(): void {
+    clearInterval(this.#sweeper);
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.#typing.clear();
