@@ -37,6 +37,8 @@ describe.skipIf(skip !== null)('long history in Chromium', () => {
   let page: Page;
   let roomId: string;
   let writers: ApiClient[];
+  /** Message ids by seed number. */
+  const ids: string[] = [];
 
   beforeAll(async () => {
     web = await buildWeb();
@@ -52,7 +54,12 @@ describe.skipIf(skip !== null)('long history in Chromium', () => {
     for (const w of writers) await w.rooms.join.mutate({ roomId });
     for (let i = 1; i <= TOTAL; i++) {
       const writer = writers[groupOf(i)];
-      await writer?.messages.send.mutate({ roomId, body: label(i), clientId: `seed-${i}` });
+      const sent = await writer?.messages.send.mutate({
+        roomId,
+        body: label(i),
+        clientId: `seed-${i}`,
+      });
+      ids[i] = sent?.id ?? '';
     }
     browser = await launchChromium();
     const ctx = await browser.newContext({ viewport: { width: 1000, height: 700 } });
@@ -179,5 +186,71 @@ describe.skipIf(skip !== null)('long history in Chromium', () => {
     await button.click();
     await message('Fresh news').waitFor(WAIT);
     await button.waitFor({ state: 'hidden', ...WAIT });
+  });
+
+  it('opens at a message in the past, highlighted, and pages both ways back to the live tail', async () => {
+    const target = 60;
+    await page.goto(`${server.url}/#/room/${roomId}/message/${ids[target]}`);
+    const row = log().locator('.row', {
+      has: page.locator('article.msg', { hasText: label(target) }),
+    });
+    await row.waitFor(WAIT);
+    // In view, lit for a moment, and the room's latest not loaded (a window around it).
+    const inView = () =>
+      message(label(target)).evaluate((el) => {
+        const view = el.closest('[role="log"]')?.getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        return view !== undefined && r.top >= view.top && r.bottom <= view.bottom;
+      });
+    await expect.poll(inView, WAIT).toBe(true);
+    expect(await row.getAttribute('class')).toContain('jump-target');
+    expect(await message('Fresh news').count()).toBe(0);
+    const latest = page.getByRole('button', { name: /Jump to latest/ });
+    await latest.waitFor(WAIT);
+    // Still there after the late measurements (nothing scrolled it away).
+    await page.waitForTimeout(300);
+    expect(await inView()).toBe(true);
+
+    // Scrolling down pages newer messages in, in order, until the window is the room's tail.
+    await expect
+      .poll(async () => {
+        await log().evaluate((el) => {
+          el.scrollTop = el.scrollHeight;
+        });
+        return message('Fresh news').count();
+      }, WAIT)
+      .toBe(1);
+    await latest.waitFor({ state: 'hidden', ...WAIT });
+    // …and then it is live: a new message arrives without a reload.
+    await writers[1]?.messages.send.mutate({ roomId, body: 'After the jump', clientId: 'jump-1' });
+    await message('After the jump').waitFor(WAIT);
+
+    // Scrolling up pages older ones in, down to the beginning.
+    await expect
+      .poll(async () => {
+        await log().evaluate((el) => {
+          el.scrollTop = 0;
+        });
+        return log().getAttribute('data-history');
+      }, WAIT)
+      .toBe('complete');
+    await log().evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await message(label(1)).waitFor(WAIT);
+    const texts = await log().locator('article.msg .body').allTextContents();
+    const numbers = texts.map((t) => Number(t.replace('Seed message ', '')));
+    expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+  });
+
+  it('"Jump to latest" leaves a window for the room\'s newest messages', async () => {
+    await page.goto(`${server.url}/#/room/${roomId}/message/${ids[30]}`);
+    await message(label(30)).waitFor(WAIT);
+    await page.getByRole('button', { name: /Jump to latest/ }).click();
+    await message('After the jump').waitFor(WAIT);
+    expect(new URL(page.url()).hash).toBe(`#/room/${roomId}`);
+    const atBottom = () =>
+      log().evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 4);
+    await expect.poll(atBottom, WAIT).toBe(true);
   });
 });

@@ -1,9 +1,18 @@
 import { useSyncExternalStore } from 'react';
 
-/** The open room lives in the URL hash (#/room/<id>) so a reload comes back to it. */
+/**
+ * The open room lives in the URL hash (#/room/<id>) so a reload comes back to it; with
+ * /message/<id> after it, the room opens scrolled to that message (a search result, a mention).
+ */
+const ROOM_ROUTE = /^#\/room\/([\w-]+)(?:\/message\/([\w-]+))?$/;
+
 export function currentRoomId(): string | null {
-  const m = /^#\/room\/([\w-]+)$/.exec(location.hash);
-  return m?.[1] ?? null;
+  return ROOM_ROUTE.exec(location.hash)?.[1] ?? null;
+}
+
+/** The message the open room was asked to show (#/room/<room>/message/<id>), or null. */
+export function currentMessageTarget(): string | null {
+  return ROOM_ROUTE.exec(location.hash)?.[2] ?? null;
 }
 
 function subscribe(listener: () => void): () => void {
@@ -15,6 +24,10 @@ export function useRoomRoute(): string | null {
   return useSyncExternalStore(subscribe, currentRoomId);
 }
 
+export function useMessageTarget(): string | null {
+  return useSyncExternalStore(subscribe, currentMessageTarget);
+}
+
 export function roomHref(roomId: string): string {
   return `#/room/${roomId}`;
 }
@@ -22,6 +35,15 @@ export function roomHref(roomId: string): string {
 export function openRoom(roomId: string | null): void {
   const next = roomId ? roomHref(roomId) : '#/';
   if (location.hash !== next) location.hash = next;
+}
+
+export function messageHref(roomId: string, messageId: string): string {
+  return `${roomHref(roomId)}/message/${messageId}`;
+}
+
+/** Opens a room scrolled to one message, loaded around it and briefly highlighted. */
+export function openMessage(roomId: string, messageId: string): void {
+  location.hash = messageHref(roomId, messageId);
 }
 
 /** Screens that take the place of a room: #/settings, #/admin. */

@@ -1,5 +1,6 @@
 import type { UserRef } from '@parley/api-contract';
 import { type ReactNode, useMemo, useState } from 'react';
+import { openRoom } from '../../lib/route';
 import { Composer } from './Composer';
 import { draftKey, useDraftField } from './drafts';
 import { MessageList } from './MessageList';
@@ -14,7 +15,7 @@ import { useSendMessage } from './useSendMessage';
  * sending, and the list's loading and error states.
  */
 export function Conversation({
-  messages: { history, messages, pending, apply },
+  messages: { history, messages, pending, apply, target },
   roomId,
   roomName,
   beginning,
@@ -68,6 +69,8 @@ export function Conversation({
   );
 
   const onSend = (body: string) => {
+    // What I send goes after the latest message: leave a window in the past for it.
+    if (target) openRoom(roomId);
     send.send(body, replyTo);
     setReplyTo(null);
     setSentSignal((n) => n + 1);
@@ -108,6 +111,13 @@ export function Conversation({
       ) : (
         // With the history failed, what I write meanwhile still shows (it waits in the outbox).
         <MessageList
+          // A window around another message is another list (its own scroll and highlight).
+          key={target ?? 'latest'}
+          target={target}
+          hasNewer={history.hasPreviousPage}
+          loadingNewer={history.isFetchingPreviousPage}
+          loadNewer={history.fetchPreviousPage}
+          onJumpToLatest={() => openRoom(roomId)}
           rows={rows}
           roomName={roomName}
           beginning={beginning}

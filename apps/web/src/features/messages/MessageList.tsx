@@ -17,6 +17,11 @@ export function MessageList({
   hasOlder,
   loadingOlder,
   loadOlder,
+  target = null,
+  hasNewer = false,
+  loadingNewer = false,
+  loadNewer,
+  onJumpToLatest,
   scrollToBottomSignal,
   actions,
 }: {
@@ -33,12 +38,23 @@ export function MessageList({
   hasOlder: boolean;
   loadingOlder: boolean;
   loadOlder: () => void;
+  /**
+   * A message to open the list at (its id): scrolled into view and briefly highlighted. The
+   * list is then a window around it that pages newer with `loadNewer` until `hasNewer` is false.
+   * (Mounted again for another target.)
+   */
+  target?: string | null;
+  hasNewer?: boolean;
+  loadingNewer?: boolean;
+  loadNewer?: () => void;
+  /** Leave the window for the room's latest messages. */
+  onJumpToLatest?: () => void;
   /** Changes whenever I send: jump to the bottom. */
   scrollToBottomSignal: number;
   actions: MessageActions;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
+  const pinned = useRef(target === null);
   /** The message I am reading: its row key and where its text sits below the top edge. */
   const anchor = useRef<{ key: string; textTop: number } | null>(null);
   /** The scrollTop this component last set, so its own scroll events are not read as mine. */
@@ -108,12 +124,14 @@ export function MessageList({
     const el = scrollRef.current;
     if (!el) return;
     const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
-    pinned.current = fromBottom < BOTTOM_SLACK;
+    // A window that has not reached the latest message has no bottom to follow.
+    pinned.current = fromBottom < BOTTOM_SLACK && !hasNewer;
     if (pinned.current && unseen) setUnseen(0);
     const mine = ownScroll.current !== null && Math.abs(el.scrollTop - ownScroll.current) < 1;
     ownScroll.current = null;
     if (!mine) captureAnchor();
     if (el.scrollTop < LOAD_OLDER_AT && hasOlder && !loadingOlder) loadOlder();
+    if (fromBottom < LOAD_OLDER_AT && hasNewer && !loadingNewer) loadNewer?.();
   };
 
   /** Puts the text I was reading back where it was, after anything above it changed. */
@@ -134,22 +152,47 @@ export function MessageList({
   };
 
   // Rows changed: follow the bottom when pinned, count what arrived while reading history.
-  const prev = useRef<{ last?: string | undefined }>({});
+  // (A newer page of a window is not news: only rows after the latest count.)
+  const prev = useRef<{ last?: string | undefined; atLatest?: boolean }>({});
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
     const lastRow = rows.at(-1);
     const last = lastRow?.key;
     const before = prev.current;
-    prev.current = { last };
+    prev.current = { last, atLatest: !hasNewer };
     if (pinned.current) {
       setScrollTop(el, el.scrollHeight);
       return;
     }
-    if (before.last !== undefined && last !== before.last && lastRow?.kind === 'message') {
+    if (
+      before.last !== undefined &&
+      before.atLatest &&
+      last !== before.last &&
+      lastRow?.kind === 'message'
+    ) {
       if (lastRow.message.author.id !== meId) setUnseen((n) => n + 1);
     }
-  }, [rows, meId, setScrollTop]);
+  }, [rows, meId, hasNewer, setScrollTop]);
+
+  // Opened at a message: hold it a third of the way down the view (holdAnchor brings it there
+  // and keeps it as rows are measured), and highlight it for a moment.
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const jumped = useRef(false);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !target || jumped.current) return;
+    const row = rows.find((r) => r.kind === 'message' && r.message.id === target);
+    if (!row) return;
+    jumped.current = true;
+    anchor.current = { key: row.key, textTop: Math.round(el.clientHeight / 3) };
+    setHighlight(row.key);
+  }, [rows, target]);
+  useEffect(() => {
+    if (!highlight) return;
+    const timer = setTimeout(() => setHighlight(null), 2500);
+    return () => clearTimeout(timer);
+  }, [highlight]);
 
   // After every render (a page prepended, rows measured, a header gone) hold the text I am
   // reading in place.
@@ -173,10 +216,10 @@ export function MessageList({
   // Not enough history to scroll: fetch more until there is (or there is no more).
   useEffect(() => {
     const el = scrollRef.current;
-    if (el && hasOlder && !loadingOlder && el.scrollHeight <= el.clientHeight + LOAD_OLDER_AT) {
-      loadOlder();
-    }
-  }, [hasOlder, loadingOlder, loadOlder]);
+    if (!el || el.scrollHeight > el.clientHeight + LOAD_OLDER_AT) return;
+    if (hasOlder && !loadingOlder) loadOlder();
+    else if (hasNewer && !loadingNewer) loadNewer?.();
+  }, [hasOlder, loadingOlder, loadOlder, hasNewer, loadingNewer, loadNewer]);
 
   const jumpToBottom = () => {
     pinned.current = true;
@@ -209,7 +252,7 @@ export function MessageList({
                 data-index={v.index}
                 data-key={v.key}
                 ref={virtualizer.measureElement}
-                className="row"
+                className={v.key === highlight ? 'row jump-target' : 'row'}
                 style={{ transform: `translateY(${v.start}px)` }}
               >
                 {v.index === 0 && !historyFailed && (
@@ -247,10 +290,16 @@ export function MessageList({
           </p>
         )}
       </div>
-      {unseen > 0 && (
-        <button type="button" className="new-messages" onClick={jumpToBottom}>
-          {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
+      {hasNewer ? (
+        <button type="button" className="new-messages" onClick={onJumpToLatest}>
+          {loadingNewer ? 'Loading newer messages…' : 'Jump to latest'} ↓
         </button>
+      ) : (
+        unseen > 0 && (
+          <button type="button" className="new-messages" onClick={jumpToBottom}>
+            {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
+          </button>
+        )
       )}
     </div>
   );

@@ -6,8 +6,19 @@ import type { InfiniteData } from '@tanstack/react-query';
  * `useRoomMessages` is the one writer; it applies these.
  */
 
-export type HistoryPage = RouterOutputs['messages']['history'];
-export type MessagePages = InfiniteData<HistoryPage, number | null | undefined>;
+export type HistoryPage = RouterOutputs['messages']['history'] & {
+  /**
+   * Pages of a window opened around one message (`messages.around`) also know where the
+   * newer side goes on: history's `after`, null once a page reaches the room's latest.
+   */
+  newerCursor?: number | null;
+};
+/**
+ * A room's newest pages (params: history's `before`), or a window around one message, the
+ * `around` page first, then older (`before`) and newer (`after`) pages.
+ */
+export type PageParam = number | null | undefined | { around: string } | { after: number };
+export type MessagePages = InfiniteData<HistoryPage, PageParam>;
 
 /** A reaction event's change: who added (or removed) which emoji. */
 export interface ReactionChange {
@@ -40,12 +51,15 @@ export function keepMyReactions(
 
 /**
  * A message the server sent (a live event or a reply) put in its page, or atop the newest.
- * With `mine`, its reactions' `me` comes from the cache (see keepMyReactions).
+ * With `mine`, its reactions' `me` comes from the cache (see keepMyReactions). With
+ * `atTail: false` (a window that has not reached the room's latest message) an unknown
+ * message is left out: it belongs in a newer page not loaded yet, not after a gap.
  */
 export function upsertMessage(
   data: MessagePages | undefined,
   message: MessageView,
   mine?: { meId: string; change?: ReactionChange },
+  atTail = true,
 ): MessagePages | undefined {
   if (!data) return data;
   const found: { message?: MessageView } = {};
@@ -63,6 +77,7 @@ export function upsertMessage(
     };
   });
   if (found.message) return requote({ ...data, pages }, found.message);
+  if (!atTail) return data;
   const [first, ...rest] = data.pages;
   if (!first) return data;
   return requote(

@@ -1,12 +1,16 @@
 import type { MessageView, UserRef } from '@parley/api-contract';
 import { skipToken, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useTRPC } from '../../lib/trpc';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { errorCode } from '../../lib/errors';
+import { openRoom } from '../../lib/route';
+import { useTRPC, useTRPCClient } from '../../lib/trpc';
 import {
+  type HistoryPage,
   type MessagePages,
   messagesOf,
   newestPositionOf,
+  type PageParam,
   type ReactionChange,
   renameUser,
   upsertMessage,
@@ -30,30 +34,69 @@ export type RoomMessages = ReturnType<typeof useRoomMessages>;
 /**
  * A room's messages: the newest page first, older pages on demand, live events applied to the
  * same cache, and my unconfirmed sends alongside (reconciled by clientId). This hook is the only
- * writer of the room's `messages.history` pages; mutations hand their replies to `apply`.
+ * writer of the room's message pages; mutations hand their replies to `apply`.
+ *
+ * With a `target` message the pages are a window around it instead (`messages.around`), paged
+ * older with history's `before` and newer with its `after`; once a newer page reaches the
+ * room's latest message (`atTail`) it goes live like the newest page does.
  */
-export function useRoomMessages(roomId: string, meId: string) {
+export function useRoomMessages(roomId: string, meId: string, target: string | null = null) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const historyOptions = trpc.messages.history.infiniteQueryOptions(
-    { roomId, limit: PAGE_SIZE },
-    {
-      initialCursor: null,
-      getNextPageParam: (last) => last.nextCursor,
-      staleTime: Number.POSITIVE_INFINITY,
-      // Each visit starts from a fresh newest page and subscribes from there.
-      gcTime: 0,
-    },
+  const key = useMemo(
+    () => [...trpc.messages.history.pathKey(), { roomId, target }] as const,
+    [trpc, roomId, target],
   );
-  const key = historyOptions.queryKey;
-  const history = useInfiniteQuery(historyOptions);
+  const history = useInfiniteQuery<HistoryPage, Error, MessagePages, typeof key, PageParam>({
+    queryKey: key,
+    queryFn: async ({ pageParam, signal }): Promise<HistoryPage> => {
+      if (typeof pageParam === 'object' && pageParam !== null) {
+        if ('around' in pageParam) {
+          const page = await client.messages.around.query(
+            { messageId: pageParam.around, limit: PAGE_SIZE },
+            { signal },
+          );
+          return { items: page.items, nextCursor: page.olderCursor, newerCursor: page.newerCursor };
+        }
+        const page = await client.messages.history.query(
+          { roomId, after: pageParam.after, limit: PAGE_SIZE },
+          { signal },
+        );
+        // Only the oldest page's nextCursor is read for older pages; this one extends the newer side.
+        return { items: page.items, nextCursor: null, newerCursor: page.nextCursor };
+      }
+      return client.messages.history.query(
+        { roomId, limit: PAGE_SIZE, cursor: pageParam ?? null },
+        { signal },
+      );
+    },
+    initialPageParam: target ? { around: target } : null,
+    getNextPageParam: (last) => last.nextCursor,
+    getPreviousPageParam: (first) =>
+      first.newerCursor == null ? undefined : { after: first.newerCursor },
+    staleTime: Number.POSITIVE_INFINITY,
+    // Each visit starts from a fresh page and subscribes from there.
+    gcTime: 0,
+  });
+  // The newest loaded page is the room's latest (always, unless this is a window that has not
+  // been paged up to the present yet).
+  const atTail = history.data !== undefined && !history.hasPreviousPage;
+  const atTailRef = useRef(atTail);
+  atTailRef.current = atTail;
+
+  // The target is not there (deleted, or not in a room of mine): open the room at its latest.
+  const missing = target !== null && errorCode(history.error) === 'NOT_FOUND';
+  useEffect(() => {
+    if (missing) openRoom(roomId);
+  }, [missing, roomId]);
 
   // Subscribe from the newest position the first page knows; events after it are replayed.
   const [since, setSince] = useState<string | null>(null);
   const firstPage = history.data?.pages[0];
   useEffect(() => {
-    if (firstPage && since === null) setSince(String(newestPositionOf(firstPage)));
-  }, [firstPage, since]);
+    if (firstPage && atTail && since === null) setSince(String(newestPositionOf(firstPage)));
+  }, [firstPage, atTail, since]);
 
   // Edits and deletes take positions of their own: the room's newest event can be past its
   // newest message.
@@ -61,12 +104,12 @@ export function useRoomMessages(roomId: string, meId: string) {
   const apply: ApplyMessage = useCallback(
     (message, position, change) => {
       queryClient.setQueryData<MessagePages>(key, (data) =>
-        upsertMessage(data, message, { meId, change }),
+        upsertMessage(data, message, { meId, change }, atTailRef.current),
       );
       if (message.author.id === meId) outbox.confirm(roomId, [message.clientId]);
       setLastEvent((p) => Math.max(p, position));
     },
-    [queryClient, roomId, meId],
+    [queryClient, key, roomId, meId],
   );
 
   /** Someone changed display name (a live activity event): their messages show the new one. */
@@ -98,7 +141,9 @@ export function useRoomMessages(roomId: string, meId: string) {
     [roomId, apply],
   );
 
-  const pending = usePending(roomId);
+  // My unsent messages belong after the room's latest, not after a window in its past.
+  const allPending = usePending(roomId);
+  const pending = useMemo(() => (atTail ? allPending : []), [atTail, allPending]);
   const messages = useMemo(() => messagesOf(history.data), [history.data]);
 
   // Confirmed messages whose pending copy is still around (confirmation raced the send reply).
@@ -110,5 +155,5 @@ export function useRoomMessages(roomId: string, meId: string) {
 
   const newestPosition = Math.max(lastEvent, messages.at(-1)?.position ?? 0);
 
-  return { history, messages, pending, newestPosition, apply, renamed };
+  return { history, messages, pending, newestPosition, apply, renamed, target, atTail };
 }

@@ -1,6 +1,7 @@
 import type { RoomSummary, UserRef } from '@parley/api-contract';
 import { useId, useState } from 'react';
 import { errorMessage } from '../../lib/errors';
+import { useMessageTarget } from '../../lib/route';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Notice } from '../../ui/Notice';
 import { Conversation } from '../messages/Conversation';
@@ -22,7 +23,7 @@ type Dialog = 'invite' | 'settings' | 'leave';
 /** One open room: its header and members, the conversation, who is typing. */
 export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
   const roomId = room.id;
-  const messages = useRoomMessages(roomId, me.id);
+  const messages = useRoomMessages(roomId, me.id, useMessageTarget());
   useReadMarker(room, messages.newestPosition);
   const refreshMembers = useRefreshMembers(roomId);
   const refreshRooms = useRefreshRoomList();

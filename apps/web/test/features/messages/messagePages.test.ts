@@ -40,6 +40,13 @@ describe('upsertMessage', () => {
   it('leaves what is not loaded yet alone', () => {
     expect(upsertMessage(undefined, m(1))).toBeUndefined();
   });
+
+  it('in a window short of the latest message, updates loaded ones but adds no new one after a gap', () => {
+    const edited = { ...m(5), body: 'edited', editedAt: minutes(t0, 30).toISOString() };
+    const window = upsertMessage(pages(), edited, undefined, false);
+    expect(messagesOf(window).map((x) => x.body)).toContain('edited');
+    expect(upsertMessage(window, m(9), undefined, false)).toBe(window);
+  });
 });
 
 describe('keepNewest', () => {
