@@ -10,6 +10,7 @@ import {
   prepareDatabase,
 } from '@parley/db';
 import type { WebSocketServer } from 'ws';
+import { RedisAccountState } from './auth/sign-in-guard.js';
 import { RedisPresenceStore } from './cluster/presence-store.js';
 import { RedisLink } from './cluster/redis.js';
 import { RedisTypingStore } from './cluster/typing-store.js';
@@ -150,7 +151,11 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
     presence,
     typing,
     sockets: new SocketRegistry(bus),
-    limits: createRateLimits(config, link ? redisLimiters(link) : memoryLimiters),
+    limits: createRateLimits(
+      config,
+      link ? redisLimiters(link) : memoryLimiters,
+      link && new RedisAccountState(link, config.limits.signIn),
+    ),
     readMarks: new ReadMarks(handle.db, onError, {
       canWrite: () => !storage.full,
       bus,

@@ -1,5 +1,5 @@
 import { BurstyRateLimiter, type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import { SignInGuard } from '../auth/sign-in-guard.js';
+import { type AccountState, SignInGuard } from '../auth/sign-in-guard.js';
 import { type LimiterFactory, memoryLimiters } from '../limits/limiters.js';
 import type { Limits, RateName } from '../limits/settings.js';
 
@@ -23,6 +23,8 @@ export function createRateLimits(
     limits: Limits;
   },
   limiter: LimiterFactory = memoryLimiters,
+  /** The sign-in guard's per-username state (Redis in a cluster); this node's memory by default. */
+  accounts?: AccountState,
 ): RateLimits {
   const { rates } = config.limits;
   const rateLimiters = Object.fromEntries(
@@ -37,7 +39,7 @@ export function createRateLimits(
       limiter({ keyPrefix: 'send', points: config.sendRatePerSecond, duration: 1 }),
       limiter({ keyPrefix: 'send-burst', points: config.sendBurst, duration: 10 }),
     ),
-    signIn: new SignInGuard(config.limits.signIn, limiter),
+    signIn: new SignInGuard(config.limits.signIn, limiter, accounts),
     signInAddress: rateLimiters.auth,
     typing: rateLimiters.typing,
     rates: rateLimiters,
