@@ -14,6 +14,8 @@ export const LIMITS = {
   /** `messages.search`: the query's length, and results in one page. */
   searchQueryMax: 200,
   searchPageMax: 50,
+  /** `messages.mentions`: results in one page. */
+  mentionPageMax: 50,
   /** Different emoji on one message (`messages.react`). */
   reactionsPerMessage: 20,
   /** Names listed per reaction in a message view (`users`, for the tooltip). */
@@ -35,3 +37,23 @@ export const LIMITS = {
 } as const;
 
 export const USERNAME_PATTERN = /^[a-z0-9_]{3,32}$/;
+
+/**
+ * `@username` in a message body, outside code (`inline` and fenced): not after a letter, digit,
+ * `_` or `@` (so not an e-mail address), and not followed by another username character.
+ */
+const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{3,32})(?![A-Za-z0-9_])/gu;
+const CODE = /```[\s\S]*?```|`[^`\n]*`/g;
+
+/**
+ * The usernames a body names with `@` (lower-case, each once, in order). A name is a mention
+ * only if that person is a member of the room (the server decides, on send and edit); the web
+ * uses the same rule to find what to highlight.
+ */
+export function mentionedNames(body: string): string[] {
+  const names = new Set<string>();
+  for (const match of body.replace(CODE, ' ').matchAll(MENTION)) {
+    if (match[1]) names.add(match[1].toLowerCase());
+  }
+  return [...names];
+}

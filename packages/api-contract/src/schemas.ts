@@ -112,6 +112,11 @@ export const roomKindSchema = z.enum(['public', 'private', 'direct']);
 export const memberRoleSchema = z.enum(['admin', 'member']);
 /** The workspace role: its first account is the owner. */
 export const workspaceRoleSchema = z.enum(['owner', 'member']);
+/**
+ * A member's desktop notifications for a room: every message, mentions of them (and every
+ * message of a direct room), or none.
+ */
+export const notifyLevelSchema = z.enum(['all', 'mentions', 'none']);
 
 // ---- inputs ----
 
@@ -166,6 +171,7 @@ export const roomInputs = {
   kick: z.object({ roomId: idSchema, username: usernameSchema }),
   openDirect: z.object({ username: usernameSchema }),
   markRead: z.object({ roomId: idSchema, position: z.number().int().min(0) }),
+  setNotifications: z.object({ roomId: idSchema, level: notifyLevelSchema }),
 };
 
 export const messageInputs = {
@@ -210,6 +216,13 @@ export const messageInputs = {
     /** Messages in the page, the message included (about half before it, half after). */
     limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(50),
   }),
+  mentions: z
+    .object({
+      /** The previous page's `nextCursor`. */
+      cursor: idSchema.nullish(),
+      limit: z.number().int().min(1).max(LIMITS.mentionPageMax).default(20),
+    })
+    .optional(),
 };
 
 export const liveInputs = {
@@ -299,6 +312,8 @@ export const messageViewSchema = z.object({
       users: z.array(userRefSchema),
     }),
   ),
+  /** Ids of the room's members the body names with `@username` (never its author). */
+  mentions: z.array(z.string()),
 });
 
 /** Who added or removed which emoji, in a reaction event. */
@@ -385,6 +400,10 @@ export const roomSummarySchema = z.object({
   lastPosition: z.number(),
   lastReadPosition: z.number(),
   unread: z.number(),
+  /** Messages past my read mark that mention me. */
+  mentionCount: z.number(),
+  /** My desktop notifications for this room (rooms.setNotifications). */
+  notifications: notifyLevelSchema,
   memberCount: z.number(),
   /** For a direct room: the other person. */
   peer: userRefSchema.extend({ online: z.boolean() }).nullable(),
@@ -419,7 +438,26 @@ export const userEventSchema = z.discriminatedUnion('type', [
      */
     change: z.enum(['created', 'edited', 'deleted', 'reacted']),
     message: messagePreviewSchema,
+    /**
+     * Who the message mentions (user ids). A new message that mentions me, past my read mark,
+     * is one more `mentionCount`; an edit or deletion that changes who is mentioned sends
+     * `room.mention` to those concerned instead.
+     */
+    mentions: z.array(z.string()),
   }),
+  /**
+   * An edit or deletion mentions me now (`mentioned`) or no longer: past my read mark, one
+   * more or one fewer `mentionCount`.
+   */
+  z.object({
+    type: z.literal('room.mention'),
+    roomId: z.string(),
+    messageId: z.string(),
+    position: z.number(),
+    mentioned: z.boolean(),
+  }),
+  /** My notification level of a room changed (here or on another device). */
+  z.object({ type: z.literal('room.notifications'), roomId: z.string(), level: notifyLevelSchema }),
   /** The other person of one of my direct rooms went online or offline. */
   z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
   /** I, or the other person of one of my direct rooms, changed display name. */
@@ -435,6 +473,7 @@ export type MessagePreview = z.infer<typeof messagePreviewSchema>;
 export type RoomInfo = z.infer<typeof roomInfoSchema>;
 export type MemberRole = z.infer<typeof memberRoleSchema>;
 export type UserEvent = z.infer<typeof userEventSchema>;
+export type NotifyLevel = z.infer<typeof notifyLevelSchema>;
 export type WorkspaceRole = z.infer<typeof workspaceRoleSchema>;
 export type SignUpMode = z.infer<typeof signUpModeSchema>;
 export type RevokeReason = z.infer<typeof revokeReasonSchema>;

@@ -6,6 +6,7 @@ import {
   type Message,
   type MessageThread,
   memberships,
+  mentions,
   messages,
   messageThreads,
   type RoomKind,
@@ -16,7 +17,10 @@ import {
 } from './schema.js';
 
 export type NewMessage = Pick<Message, 'authorId' | 'clientId' | 'body' | 'replyToId'> &
-  Partial<Pick<Message, 'threadId'>>;
+  Partial<Pick<Message, 'threadId'>> & {
+    /** The usernames the body names with `@` (lower-case): those who are members are mentioned. */
+    mentionNames?: string[];
+  };
 
 type Person = Pick<User, 'id' | 'username' | 'displayName'>;
 
@@ -30,6 +34,8 @@ export type AppendResult =
       replyAuthor: Person | null;
       /** For a thread reply: its root's summary once this batch is committed. */
       rootThread: MessageThread | null;
+      /** Ids of the members the message mentions. */
+      mentions: string[];
     }
   /** The author is not a member; `roomKind` is null when the room does not exist. */
   | { outcome: 'not_member'; roomKind: RoomKind | null }
@@ -65,6 +71,7 @@ interface Row {
   thread_reply_count: number | null;
   thread_last_reply_ms: number | null;
   thread_participants: string[] | null;
+  mentions: string | null;
 }
 
 /** The first few distinct ids of a uuid array, in the array's order (latest first). */
@@ -80,9 +87,11 @@ function latestDistinct(ids: ReturnType<typeof sql>) {
  * and (author, clientId) against messages already committed; takes one range of positions for
  * the messages that pass (`UPDATE rooms SET last_position = last_position + n`, which holds
  * the room row's lock until the statement commits, so positions stay gap-free and in commit
- * order); inserts them and their `message.created` events; adds thread replies to their
- * roots' summaries (after the room's lock, so batches of a room update them in turn); and returns, for every input in
- * order, its outcome with what a message view needs (author, reply excerpt).
+ * order); inserts them, their `message.created` events and their mentions (the `@names` that
+ * are members of the room, the author aside; that part of the statement is left out when no
+ * message of the batch names anyone); adds thread replies to their roots' summaries (after
+ * the room's lock, so batches of a room update them in turn); and returns, for every input in
+ * order, its outcome with what a message view needs (author, reply excerpt, mentions).
  *
  * (author, clientId) must be distinct within a batch. If a duplicate commits elsewhere while
  * this statement waits for the room's lock, the unique index fails the whole statement and
@@ -101,15 +110,18 @@ export async function appendMessages(
       body: m.body,
       reply_to_id: m.replyToId ?? null,
       thread_id: m.threadId ?? null,
+      mention_names: m.mentionNames?.join(' ') ?? '',
     })),
   );
   const room = sql`${roomId}::uuid`;
+  const naming = batch.some((m) => (m.mentionNames?.length ?? 0) > 0);
   const rows = await queryRows<Row>(
     db,
     sql`
     with input as (
       select * from json_to_recordset(${input}::json)
-        as t(ord int, author_id uuid, client_id text, body text, reply_to_id uuid, thread_id uuid)
+        as t(ord int, author_id uuid, client_id text, body text, reply_to_id uuid, thread_id uuid,
+          mention_names text)
     ),
     checked as (
       select i.*, existing.id as existing_id,
@@ -164,7 +176,21 @@ export async function appendMessages(
         last_reply_at = greatest(${messageThreads.lastReplyAt}, excluded.last_reply_at),
         participants = ${latestDistinct(sql`excluded.participants || ${messageThreads.participants}`)}
       returning root_id, reply_count, last_reply_at, participants
-    )
+    )${
+      naming
+        ? sql`,
+    mentioned as (
+      insert into ${mentions} (message_id, user_id, room_id, position)
+      select distinct n.id, mu.id, ${room}, n.position
+      from inserted n
+      join input i on i.author_id = n.author_id and i.client_id = n.client_id
+      cross join lateral unnest(string_to_array(nullif(i.mention_names, ''), ' ')) as nm(name)
+      join ${users} mu on mu.username = nm.name and mu.id <> n.author_id
+      join ${memberships} mm on mm.room_id = ${room} and mm.user_id = mu.id
+      returning message_id, user_id
+    )`
+        : sql``
+    }
     select c.outcome, c.existing_id,
       (select kind from ${rooms} where id = ${room}) as room_kind,
       n.id, n.position::float8 as position,
@@ -176,7 +202,12 @@ export async function appendMessages(
       ra.display_name as reply_author_display_name,
       th.reply_count::float8 as thread_reply_count,
       floor(extract(epoch from th.last_reply_at) * 1000)::float8 as thread_last_reply_ms,
-      to_json(th.participants) as thread_participants
+      to_json(th.participants) as thread_participants,
+      ${
+        naming
+          ? sql`(select string_agg(x.user_id::text, ',') from mentioned x where x.message_id = n.id)`
+          : sql`null`
+      } as mentions
     from checked c
     left join inserted n on n.author_id = c.author_id and n.client_id = c.client_id
     left join ${users} u on u.id = c.author_id
@@ -247,6 +278,7 @@ export async function appendMessages(
               participants: row.thread_participants,
             }
           : null,
+      mentions: row.mentions ? row.mentions.split(',') : [],
     };
   });
 }

@@ -1,6 +1,7 @@
 import { LIMITS } from '@parley/api-contract/limits';
 import type {
   MemberRole,
+  NotifyLevel,
   RevokeReason,
   RoomEvent,
   RoomInfo,
@@ -50,7 +51,24 @@ export class EventPublisher {
         createdAt: message.createdAt,
         position: message.position,
       },
+      mentions: message.mentions,
     });
+  }
+
+  /**
+   * An edit or deletion changed who a message mentions: each person added (`mentioned`) or
+   * removed, so their room list's mention count follows.
+   */
+  mentionChanged(
+    userId: string,
+    change: { roomId: string; messageId: string; position: number; mentioned: boolean },
+  ): void {
+    this.bus.publish('user', userId, { type: 'room.mention', ...change });
+  }
+
+  /** `userId` set their notification level of a room: their other devices follow. */
+  notificationsChanged(userId: string, roomId: string, level: NotifyLevel): void {
+    this.bus.publish('user', userId, { type: 'room.notifications', roomId, level });
   }
 
   /** `userId` is now in `room` (created, joined, invited, or a new DM). */

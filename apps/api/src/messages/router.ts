@@ -1,6 +1,7 @@
 import { messageInputs } from '@parley/api-contract/schemas';
 import { unwrap } from '../errors.js';
 import { authedProcedure, enforceLimit, limit, router } from '../trpc.js';
+import { myMentions } from './mentions.js';
 import { changeReaction } from './reactions.js';
 import { searchMessages } from './search.js';
 import {
@@ -71,6 +72,12 @@ export const messagesRouter = router({
     .input(messageInputs.search)
     .query(async ({ ctx, input }) =>
       unwrap(await searchMessages(ctx.deps.db, ctx.caller.user.id, input)),
+    ),
+
+  mentions: authedProcedure
+    .input(messageInputs.mentions)
+    .query(async ({ ctx, input }) =>
+      unwrap(await myMentions(ctx.deps.db, ctx.caller.user.id, input)),
     ),
 
   around: authedProcedure

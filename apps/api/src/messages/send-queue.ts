@@ -1,3 +1,4 @@
+import { mentionedNames } from '@parley/api-contract/limits';
 import type { MessageView, messageInputs } from '@parley/api-contract/schemas';
 import { type AppendResult, appendMessages, type Db, messages } from '@parley/db';
 import { eq } from 'drizzle-orm';
@@ -139,6 +140,7 @@ export class SendQueue {
       body: input.body,
       replyToId: input.replyToId ?? null,
       threadId: null,
+      mentionNames: mentionedNames(input.body),
     }));
     try {
       return await appendMessages(this.deps.db, roomId, rows);

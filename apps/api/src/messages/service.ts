@@ -8,6 +8,7 @@ import type { PresenceTracker } from '../live/presence.js';
 import type { TypingTracker } from '../live/typing.js';
 import { refuseArchived, requireMember } from '../rooms/access.js';
 import { revealDirect } from '../rooms/service.js';
+import { type MentionChange, rewriteMentions } from './mentions.js';
 import { withReactions } from './reactions.js';
 import type { SendQueue } from './send-queue.js';
 import { historyPage, messageView, pageAfter } from './views.js';
@@ -48,6 +49,7 @@ async function changeMessage(
   type: 'message.edited' | 'message.deleted',
   body: string,
 ): Promise<Result<MessageView>> {
+  let mentioned: MentionChange = { added: [], removed: [] };
   const outcome = await deps.db.transaction(async (tx): Promise<Result<number | null>> => {
     const [message] = await tx.select().from(messages).where(eq(messages.id, messageId));
     if (!message) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
@@ -76,6 +78,7 @@ async function changeMessage(
       .set(type === 'message.edited' ? { body, editedAt: now } : { body: '', deletedAt: now })
       .where(eq(messages.id, messageId));
     await appendRoomEvent(tx, { roomId: message.roomId, type, messageId, position });
+    mentioned = await rewriteMentions(tx, message, body);
     return ok(position);
   });
   if (!outcome.ok) return outcome;
@@ -85,6 +88,19 @@ async function changeMessage(
   const [view = found] = await withReactions(deps.db, [found], null);
   if (outcome.value !== null) {
     deps.events.messageEvent({ type, position: outcome.value, message: view });
+    for (const [ids, now] of [
+      [mentioned.added, true],
+      [mentioned.removed, false],
+    ] as const) {
+      for (const userId of ids) {
+        deps.events.mentionChanged(userId, {
+          roomId: view.roomId,
+          messageId,
+          position: view.position,
+          mentioned: now,
+        });
+      }
+    }
   }
   return ok(view);
 }

@@ -1,6 +1,6 @@
 import type { MessageView } from '@parley/api-contract/schemas';
-import { type DbOrTx, messages, users } from '@parley/db';
-import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { type DbOrTx, mentions, messages, users } from '@parley/db';
+import { and, asc, desc, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
 /** The replied-to message and its author, joined beside a message for its excerpt. */
@@ -17,13 +17,23 @@ export const viewColumns = {
     username: replyAuthors.username,
     displayName: replyAuthors.displayName,
   },
+  // Who the message mentions: a probe of the mentions primary key per row.
+  // (coalesce: drizzle does not map a null.)
+  mentions: sql<string[]>`coalesce((select string_agg(${mentions.userId}::text, ',')
+    from ${mentions} where ${mentions.messageId} = ${messages.id}), '')`.mapWith(idList),
 };
+
+/** A comma-separated list of ids (string_agg's), none when null or empty. */
+export function idList(value: unknown): string[] {
+  return typeof value === 'string' && value !== '' ? value.split(',') : [];
+}
 
 type ViewRow = {
   message: typeof messages.$inferSelect;
   author: MessageView['author'];
   reply: { id: string; body: string; deletedAt: Date | null } | null;
   replyAuthor: MessageView['author'] | null;
+  mentions: string[];
 };
 
 const REPLY_EXCERPT = 200;
@@ -51,6 +61,7 @@ export function toView(row: ViewRow): MessageView {
     deletedAt: m.deletedAt?.toISOString() ?? null,
     // Filled in by withReactions (reactions.ts) where a message may have any.
     reactions: [],
+    mentions: row.mentions,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   markRead,
   openDirect,
   roomMembers,
+  setNotifications,
 } from './service.js';
 import { setArchived, setRole, updateRoom } from './settings.js';
 
@@ -75,6 +76,13 @@ export const roomsRouter = router({
     .input(roomInputs.markRead)
     .mutation(async ({ ctx, input }) =>
       unwrap(await markRead(ctx.deps, ctx.caller.user.id, input)),
+    ),
+
+  setNotifications: authedProcedure
+    .use(limit('reads', 'changing notifications'))
+    .input(roomInputs.setNotifications)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await setNotifications(ctx.deps, ctx.caller.user.id, input)),
     ),
 
   update: authedProcedure

@@ -1,5 +1,5 @@
 import { LIMITS } from '@parley/api-contract/limits';
-import type { RoomSummary, roomInputs } from '@parley/api-contract/schemas';
+import type { NotifyLevel, RoomSummary, roomInputs } from '@parley/api-contract/schemas';
 import { type Db, memberships, nameKey, queryRows, rooms, users } from '@parley/db';
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -332,4 +332,23 @@ export async function markRead(
     roomLast: access.value.room.lastPosition,
   });
   return ok({ roomId: input.roomId, lastReadPosition });
+}
+
+/**
+ * Sets the caller's desktop notifications for a room (any member, any room kind; archived
+ * rooms too: it is the member's own setting). Their other devices hear it on their stream.
+ */
+export async function setNotifications(
+  deps: RoomDeps,
+  userId: string,
+  input: z.output<typeof roomInputs.setNotifications>,
+): Promise<Result<{ roomId: string; level: NotifyLevel }>> {
+  const access = await requireMember(deps.db, input.roomId, userId);
+  if (!access.ok) return access;
+  await deps.db
+    .update(memberships)
+    .set({ notify: input.level })
+    .where(and(eq(memberships.roomId, input.roomId), eq(memberships.userId, userId)));
+  deps.events.notificationsChanged(userId, input.roomId, input.level);
+  return ok({ roomId: input.roomId, level: input.level });
 }

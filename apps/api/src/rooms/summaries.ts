@@ -13,13 +13,15 @@ interface SummaryRow {
   last_position: string | number;
   last_read_position: string | number;
   unread: string | number;
+  mention_count: string | number;
+  notify: RoomSummary['notifications'];
   member_count: string | number;
   peer: { id: string; username: string; displayName: string } | null;
   last_message: MessagePreview | null;
 }
 
 /**
- * The caller's rooms with unread counts, last message and (for DMs) the other person, in one
+ * The caller's rooms with unread counts (messages, and mentions of the caller), last message and (for DMs) the other person, in one
  * query. Unread counts use the (room_id, position) index: a range scan past the read mark.
  */
 export async function roomSummaries(
@@ -31,12 +33,17 @@ export async function roomSummaries(
   const rows = await queryRows<SummaryRow>(
     db,
     sql`
-    select r.id, r.kind, r.name, m.role, r.topic,
+    select r.id, r.kind, r.name, m.role, m.notify, r.topic,
       to_char(r.archived_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as archived_at,
       r.last_position, m.last_read_position,
       (select count(*) from messages x
         where x.room_id = r.id and x.position > m.last_read_position
           and x.author_id <> ${userId} and x.deleted_at is null) as unread,
+      -- A range scan of mentions_user_room_position_idx (a mention is never of its author,
+      -- and a deleted message has none).
+      (select count(*) from mentions mn
+        where mn.user_id = ${userId} and mn.room_id = r.id
+          and mn.position > m.last_read_position) as mention_count,
       (select count(*) from memberships mm where mm.room_id = r.id) as member_count,
       case when r.kind = 'direct' then (
         select json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name)
@@ -74,6 +81,8 @@ export async function roomSummaries(
       lastPosition: Number(r.last_position),
       lastReadPosition: Number(r.last_read_position),
       unread: Number(r.unread),
+      mentionCount: Number(r.mention_count),
+      notifications: r.notify,
       memberCount: Number(r.member_count),
       peer: r.peer ? { ...r.peer, online: online.has(r.peer.id) } : null,
       lastMessage: r.last_message,

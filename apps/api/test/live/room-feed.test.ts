@@ -33,6 +33,7 @@ function event(position: number): RoomEvent {
       editedAt: null,
       deletedAt: null,
       reactions: [],
+      mentions: [],
     },
   };
 }

@@ -355,6 +355,7 @@ const matrix: Record<string, Scenario[]> = {
   ],
   'rooms.members': perRoom(),
   'rooms.markRead': perRoom(() => ({ position: 1 })),
+  'rooms.setNotifications': perRoom(() => ({ level: 'all' })),
   'rooms.update': [
     ...(['priv', 'pub'] as const).map(
       (key): Scenario => ({
@@ -509,6 +510,13 @@ const matrix: Record<string, Scenario[]> = {
       expect: allSignedIn('ok'),
     },
     ...perRoom(() => ({ query: 'seed' })),
+  ],
+  'messages.mentions': [
+    {
+      name: 'my mentions (in my rooms only)',
+      input: () => ({}),
+      expect: allSignedIn('ok'),
+    },
   ],
   'messages.around': [
     ...(['pub', 'priv', 'dm'] as const).map(
@@ -1001,6 +1009,7 @@ describe('hostile', () => {
       ['rooms.join', 'mutate', (id) => ({ roomId: id }), privateRoom],
       ['rooms.invite', 'mutate', (id) => ({ roomId: id, username: 'eve' }), privateRoom],
       ['rooms.markRead', 'mutate', (id) => ({ roomId: id, position: 1 }), dm],
+      ['rooms.setNotifications', 'mutate', (id) => ({ roomId: id, level: 'none' }), dm],
       ['rooms.update', 'mutate', (id) => ({ roomId: id, name: 'mine now' }), privateRoom],
       ['rooms.archive', 'mutate', (id) => ({ roomId: id }), privateRoom],
       [

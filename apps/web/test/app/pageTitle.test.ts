@@ -12,6 +12,8 @@ const room = (id: string, kind: RoomSummary['kind'], unread: number): RoomSummar
   lastPosition: 0,
   lastReadPosition: 0,
   unread,
+  mentionCount: 0,
+  notifications: 'mentions',
   memberCount: 2,
   peer: null,
   lastMessage: null,

@@ -39,13 +39,15 @@ function afterActivity(
   const lastPosition = event.lastPosition;
   // Counted as unread by the server: someone else's, past my read mark, not deleted.
   const unreadByServer = event.authorId !== viewer.meId && message.position > r.lastReadPosition;
+  // The room in view is marked read as it moves on.
+  const counts = unreadByServer && event.roomId !== viewer.openRoomId;
   switch (event.change) {
     case 'created':
       return {
         ...r,
         lastPosition,
-        // The room in view is marked read as it moves on.
-        unread: r.unread + (unreadByServer && event.roomId !== viewer.openRoomId ? 1 : 0),
+        unread: r.unread + (counts ? 1 : 0),
+        mentionCount: r.mentionCount + (counts && event.mentions.includes(viewer.meId) ? 1 : 0),
         lastMessage: message,
       };
     case 'edited':
@@ -118,6 +120,23 @@ export function applyUserEvent(
         (r) => r.id === event.roomId && r.role !== event.role,
         (r) => ({ ...r, role: event.role }),
       );
+    case 'room.mention':
+      // An edit or deletion mentions me now, or no longer: counted if past my read mark (and,
+      // for a new mention, not in the room in view, which is being read).
+      return patchRooms(
+        list,
+        (r) =>
+          r.id === event.roomId &&
+          event.position > r.lastReadPosition &&
+          (event.mentioned ? event.roomId !== viewer.openRoomId : r.mentionCount > 0),
+        (r) => ({ ...r, mentionCount: r.mentionCount + (event.mentioned ? 1 : -1) }),
+      );
+    case 'room.notifications':
+      return patchRooms(
+        list,
+        (r) => r.id === event.roomId && r.notifications !== event.level,
+        (r) => ({ ...r, notifications: event.level }),
+      );
     default:
       return list;
   }
@@ -134,6 +153,8 @@ export function refetchAfter(event: UserEvent, before: RoomList): boolean {
     case 'user.updated':
     case 'room.updated':
     case 'room.role':
+    case 'room.mention':
+    case 'room.notifications':
       return false;
     case 'room.activity': {
       if (!before) return false;
@@ -151,7 +172,12 @@ export function markedRead(list: RoomList, roomId: string, position: number): Ro
   return patchRooms(
     list,
     (r) => r.id === roomId,
-    (r) => ({ ...r, unread: 0, lastReadPosition: Math.max(r.lastReadPosition, position) }),
+    (r) => ({
+      ...r,
+      unread: 0,
+      mentionCount: 0,
+      lastReadPosition: Math.max(r.lastReadPosition, position),
+    }),
   );
 }
 

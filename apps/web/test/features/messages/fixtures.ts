@@ -22,6 +22,7 @@ export function message(
     editedAt: null,
     deletedAt: null,
     reactions: [],
+    mentions: [],
     ...extra,
   };
 }

@@ -18,6 +18,8 @@ function room(id: string, extra: Partial<RoomSummary> = {}): RoomSummary {
     lastPosition: 10,
     lastReadPosition: 10,
     unread: 0,
+    mentionCount: 0,
+    notifications: 'mentions',
     memberCount: 2,
     peer: null,
     lastMessage: null,
@@ -40,6 +42,7 @@ describe('applyUserEvent', () => {
     authorId: string,
     change: 'created' | 'edited' | 'deleted' = 'created',
     messagePosition = position,
+    mentions: string[] = [],
   ) =>
     ({
       type: 'room.activity',
@@ -47,6 +50,7 @@ describe('applyUserEvent', () => {
       lastPosition: position,
       authorId,
       change,
+      mentions,
       message: {
         author: { id: authorId, username: authorId, displayName: authorId },
         body: `message ${messagePosition}`,
@@ -151,6 +155,37 @@ describe('applyUserEvent', () => {
     expect(refetchAfter(event, list())).toBe(false);
   });
 
+  it('counts a new mention of me past my read mark, not in the open room nor of others', () => {
+    const mention = activity('random', 11, 'u-ben', 'created', 11, ['u-me']);
+    expect(applyUserEvent(list(), mention, viewer)?.[0]).toMatchObject({
+      id: 'random',
+      unread: 4,
+      mentionCount: 1,
+    });
+    const inView = activity('general', 11, 'u-ben', 'created', 11, ['u-me']);
+    expect(applyUserEvent(list(), inView, viewer)?.[0]?.mentionCount).toBe(0);
+    const ofOthers = activity('random', 11, 'u-ben', 'created', 11, ['u-ana']);
+    expect(applyUserEvent(list(), ofOthers, viewer)?.[0]?.mentionCount).toBe(0);
+  });
+
+  it('follows mentions an edit adds or removes, past my read mark only', () => {
+    const change = (position: number, mentioned: boolean) =>
+      ({ type: 'room.mention', roomId: 'random', messageId: 'm', position, mentioned }) as const;
+    const added = applyUserEvent(list(), change(8, true), viewer);
+    expect(added?.[1]?.mentionCount).toBe(1);
+    expect(applyUserEvent(added, change(8, false), viewer)?.[1]?.mentionCount).toBe(0);
+    const before = list();
+    expect(applyUserEvent(before, change(6, true), viewer)).toBe(before);
+    expect(applyUserEvent(before, change(8, false), viewer)).toBe(before);
+    expect(refetchAfter(change(8, true), before)).toBe(false);
+  });
+
+  it('follows my notification level of a room', () => {
+    const event = { type: 'room.notifications', roomId: 'dm', level: 'all' } as const;
+    expect(applyUserEvent(list(), event, viewer)?.[2]?.notifications).toBe('all');
+    expect(refetchAfter(event, list())).toBe(false);
+  });
+
   it('waits for the list to arrive', () => {
     const event = { type: 'presence', userId: 'u-ben', online: true } as const;
     expect(applyUserEvent(undefined, event, viewer)).toBeUndefined();
@@ -159,9 +194,11 @@ describe('applyUserEvent', () => {
 
 describe('markedRead', () => {
   it('clears unread and moves the read position forward only', () => {
-    const next = markedRead(list(), 'random', 9);
-    expect(next?.[1]).toMatchObject({ unread: 0, lastReadPosition: 9 });
-    expect(markedRead(next, 'random', 8)?.[1]?.lastReadPosition).toBe(9);
+    const next = markedRead([room('random', { unread: 3, mentionCount: 2 })], 'random', 9);
+    expect(next?.[0]).toMatchObject({ unread: 0, mentionCount: 0, lastReadPosition: 10 });
+    const moved = markedRead(list(), 'random', 9);
+    expect(moved?.[1]).toMatchObject({ unread: 0, lastReadPosition: 9 });
+    expect(markedRead(moved, 'random', 8)?.[1]?.lastReadPosition).toBe(9);
   });
 
   it('changes nothing for a room not in the list', () => {
