@@ -321,9 +321,13 @@ export async function runBroadcast(
       retried = false;
       if (step.ok) saturatedRate = null;
       else saturatedRate ??= rate;
-      if (saturatedRate !== null && rate >= 2 * saturatedRate) break;
+      if (saturatedRate !== null && rate >= 2 * saturatedRate * 0.999) break;
       if (++rates >= options.maxSteps && saturatedRate === null) break;
-      rate *= options.stepFactor;
+      // Past saturation the steps end exactly at twice the saturating rate (the goal's check).
+      rate =
+        saturatedRate === null
+          ? rate * options.stepFactor
+          : Math.min(rate * options.stepFactor, 2 * saturatedRate);
       // Let the server finish what it still holds before the next step.
       await sleep(300);
     }
