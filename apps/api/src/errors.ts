@@ -9,22 +9,48 @@ export type Failure =
   | 'CONFLICT'
   | 'TOO_MANY_REQUESTS';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: Failure; message: string };
+type Failed = { ok: false; error: Failure; message: string; retryAfterMs?: number };
+export type Result<T> = { ok: true; value: T } | Failed;
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (
-  error: Failure,
-  message: string,
-): { ok: false; error: Failure; message: string } => ({
+export const fail = (error: Failure, message: string): Failed => ({
   ok: false,
   error,
   message,
 });
 
+/**
+ * The cause of a refusal that may be retried after a while (TOO_MANY_REQUESTS): the error
+ * formatter sends `ms` to clients as `error.data.retryAfterMs`.
+ */
+export class RetryLater extends Error {
+  constructor(readonly ms: number) {
+    super(`retry after ${ms} ms`);
+  }
+}
+
+/** "Try again in 0.3 seconds." / "… in 1 second." / "… in 12 seconds.", for `ms`. */
+export function tryAgainIn(ms: number): string {
+  const seconds = ms < 1000 ? Math.max(0.1, Math.ceil(ms / 100) / 10) : Math.ceil(ms / 1000);
+  return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+}
+
+/** A TOO_MANY_REQUESTS refusal whose message and `retryAfterMs` say when to try again. */
+export const busy = (message: string, retryAfterMs: number): Failed => ({
+  ok: false,
+  error: 'TOO_MANY_REQUESTS',
+  message: `${message} ${tryAgainIn(retryAfterMs)}`,
+  retryAfterMs,
+});
+
 /** Used by routers: a service's failure becomes a TRPCError with the same code. */
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
-  throw new TRPCError({ code: result.error, message: result.message });
+  throw new TRPCError({
+    code: result.error,
+    message: result.message,
+    cause: result.retryAfterMs === undefined ? undefined : new RetryLater(result.retryAfterMs),
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.js';
-import { ExplainedFailure } from './errors.js';
+import { ExplainedFailure, RetryLater } from './errors.js';
 import { overLimit } from './http/rate-limits.js';
 import { requestIdOf } from './http/request-ids.js';
 import type { RateName } from './limits/settings.js';
@@ -47,6 +47,10 @@ const t = initTRPC.context<Context>().create({
           'Too many calls in one batch request: send fewer at a time (see PARLEY_MAX_BATCH).',
         data,
       };
+    }
+    if (error.cause instanceof RetryLater) {
+      // How long to wait, for programs: the message says it in words.
+      return { ...shape, data: { ...data, retryAfterMs: error.cause.ms } };
     }
     const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
     if (!issues) return { ...shape, data };
@@ -185,6 +189,7 @@ export async function enforceLimit(
     throw new TRPCError({
       code: 'TOO_MANY_REQUESTS',
       message: `${message} Try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+      cause: new RetryLater(wait * 1000),
     });
   }
 }

@@ -22,6 +22,8 @@ export interface ParleyError {
   issues: ParleyFieldIssue[];
   /** `INTERNAL_SERVER_ERROR`: the id that finds the failure in the server's log. */
   requestId: string | null;
+  /** `TOO_MANY_REQUESTS`: how long to wait before trying again, in ms (null: not said). */
+  retryAfterMs: number | null;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -61,5 +63,6 @@ export function readParleyError(error: unknown): ParleyError {
   const fields: Record<string, string> = {};
   for (const issue of issues) fields[issue.path] ??= issue.message;
   const requestId = data && typeof data.requestId === 'string' ? data.requestId : null;
-  return { code, message, fields, issues, requestId };
+  const retryAfterMs = data && typeof data.retryAfterMs === 'number' ? data.retryAfterMs : null;
+  return { code, message, fields, issues, requestId, retryAfterMs };
 }

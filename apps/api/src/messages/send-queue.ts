@@ -3,7 +3,7 @@ import type { MessageView, messageInputs } from '@parley/api-contract/schemas';
 import { type AppendResult, appendMessages, type Db, messages } from '@parley/db';
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import { fail, isUniqueViolation, ok, type Result } from '../errors.js';
+import { busy, fail, isUniqueViolation, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { TypingTracker } from '../live/typing.js';
 import { notAMember, ROOM_ARCHIVED } from '../rooms/access.js';
@@ -30,10 +30,11 @@ export interface SendQueueDeps {
   config: { roomSendQueue: number; sendBatchMax: number; nodeSendQueue: number };
 }
 
-const ROOM_BUSY =
-  'This room is receiving more messages than Parley can save right now. Try again in 1 second.';
-const NODE_BUSY =
-  'Parley is receiving more messages than it can save right now. Try again in 1 second.';
+const ROOM_BUSY = 'This room is receiving more messages than Parley can save right now.';
+const NODE_BUSY = 'Parley is receiving more messages than it can save right now.';
+/** A refused send is told to wait at least this long, and at most the longer one. */
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 10_000;
 
 /** Why a reply in a thread was refused, in words (`threadId` named the thread's root). */
 function threadRefused(reason: 'missing' | 'nested' | 'deleted') {
@@ -60,12 +61,16 @@ function threadRefused(reason: 'missing' | 'nested' | 'deleted') {
  *
  * The waiting line of each room is bounded: past `roomSendQueue` a send is refused with
  * TOO_MANY_REQUESTS, which the client may retry with the same clientId; and so is the node's,
- * all rooms together, past `nodeSendQueue`.
+ * all rooms together, past `nodeSendQueue`. The refusal says when to retry
+ * (`retryAfterMs`): about when the line ahead of it will have been written, at the pace
+ * writes have been going.
  */
 export class SendQueue {
   readonly #rooms = new Map<string, RoomQueue>();
   /** Sends waiting in every room of this node (not yet in a statement). */
   #waiting = 0;
+  /** Milliseconds of a room's write per message, recently (a moving average over batches). */
+  #msPerMessage = 2;
 
   constructor(private readonly deps: SendQueueDeps) {}
 
@@ -78,10 +83,12 @@ export class SendQueue {
     const key = `${authorId} ${input.clientId}`;
     const same = room.waiting.get(key);
     if (!same && room.waiting.size >= this.deps.config.roomSendQueue) {
-      return Promise.resolve(fail('TOO_MANY_REQUESTS', ROOM_BUSY));
+      return Promise.resolve(busy(ROOM_BUSY, this.#retryAfter(room.waiting.size)));
     }
     if (!same && this.#waiting >= this.deps.config.nodeSendQueue) {
-      return Promise.resolve(fail('TOO_MANY_REQUESTS', NODE_BUSY));
+      // Rooms write side by side: the node's line clears about as many times faster.
+      const wait = this.#retryAfter(this.#waiting / Math.max(1, this.#rooms.size));
+      return Promise.resolve(busy(NODE_BUSY, wait));
     }
     return new Promise((resolve, reject) => {
       if (same) same.settle.push({ resolve, reject });
@@ -91,6 +98,12 @@ export class SendQueue {
       }
       room.writing ??= this.#write(input.roomId, room);
     });
+  }
+
+  /** How long until `ahead` waiting sends of one room are written, at the recent pace. */
+  #retryAfter(ahead: number): number {
+    const ms = Math.ceil((ahead * this.#msPerMessage) / 50) * 50;
+    return Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, ms));
   }
 
   /** Resolves once every send accepted so far is written and answered. */
@@ -142,8 +155,12 @@ export class SendQueue {
       threadId: null,
       mentionNames: mentionedNames(input.body),
     }));
+    const started = performance.now();
     try {
-      return await appendMessages(this.deps.db, roomId, rows);
+      const written = await appendMessages(this.deps.db, roomId, rows);
+      this.#msPerMessage =
+        0.8 * this.#msPerMessage + (0.2 * (performance.now() - started)) / rows.length;
+      return written;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       return appendMessages(this.deps.db, roomId, rows);

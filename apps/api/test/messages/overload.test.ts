@@ -41,6 +41,8 @@ it('past capacity: acknowledged messages are delivered once to everyone, refusal
 
   const acknowledged = new Set<string>();
   const refusals = new Map<string, number>();
+  /** How long each refusal asked to wait (error.data.retryAfterMs). */
+  const retryAfter: unknown[] = [];
   const until = Date.now() + OFFER_MS;
   let n = 0;
   // Each sender keeps several sends in flight at once, as fast as they are answered.
@@ -56,6 +58,7 @@ it('past capacity: acknowledged messages are delivered once to everyone, refusal
             const code =
               error instanceof TRPCClientError ? String(error.data?.code) : `untyped: ${error}`;
             refusals.set(code, (refusals.get(code) ?? 0) + 1);
+            if (error instanceof TRPCClientError) retryAfter.push(error.data?.retryAfterMs);
           }
         }
       }),
@@ -63,6 +66,12 @@ it('past capacity: acknowledged messages are delivered once to everyone, refusal
   );
   expect([...refusals.keys()].filter((code) => code !== 'TOO_MANY_REQUESTS')).toEqual([]);
   expect(refusals.get('TOO_MANY_REQUESTS') ?? 0).toBeGreaterThan(0);
+  // Every refusal says when to retry: a real wait, not zero and not forever.
+  for (const ms of retryAfter) {
+    expect(ms).toEqual(expect.any(Number));
+    expect(ms).toBeGreaterThanOrEqual(100);
+    expect(ms).toBeLessThanOrEqual(10_000);
+  }
   expect(acknowledged.size).toBeGreaterThan(0);
   await waitFor(
     () => subs.every((s) => s.events.length >= acknowledged.size),

@@ -2,6 +2,7 @@
  * Rate limits (issue 3): a burst of sends, and guessing one account's password, over real HTTP
  * against a real server and database.
  */
+import { readParleyError } from '@parley/api-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   errorCode,
@@ -60,6 +61,9 @@ describe('rate limits', () => {
         errorMessage(error),
         /faster than Parley allows\. Try again in \d+ seconds?\./,
       );
+      // The same wait, for programs, in milliseconds.
+      const seconds = Number(/Try again in (\d+) second/.exec(errorMessage(error))?.[1]);
+      expect(readParleyError(error).retryAfterMs).toBe(seconds * 1000);
     }
     expect((await written(server)).messages).toBe(before.messages + sent);
     // Someone else is not limited by Alice's burst.
