@@ -32,7 +32,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   ui: ['lib'],
   'features/auth': ['lib', 'ui'],
   'features/rooms': ['lib', 'ui'],
-  'features/messages': ['lib', 'ui'],
+  // Reaction chips under a message, :shortcode: completion in the composer.
+  'features/messages': ['lib', 'ui', 'features/reactions'],
+  'features/reactions': ['lib', 'ui'],
   'features/room': ['lib', 'ui', 'features/rooms', 'features/messages'],
   // A new display name is auth.me's, written by features/auth (the one writer).
   'features/settings': ['lib', 'ui', 'features/auth'],

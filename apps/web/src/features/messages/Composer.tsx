@@ -2,6 +2,7 @@ import { LIMITS } from '@parley/api-contract/limits';
 import { type KeyboardEvent, useEffect, useLayoutEffect, useRef } from 'react';
 import { SendIcon } from '../../ui/icons';
 import { plainPreview } from '../../ui/markdown';
+import { useShortcodeCompletion } from '../reactions/ShortcodeCompletion';
 import { useDraftField } from './drafts';
 import type { DisplayMessage } from './rows';
 
@@ -37,6 +38,7 @@ export function Composer({
   const [draft, setDraft] = useDraftField(draftKey, 'body', editing !== null);
   const savedDraft = useRef('');
   const ref = useRef<HTMLTextAreaElement>(null);
+  const shortcodes = useShortcodeCompletion(ref, draft, setDraft);
 
   // Entering edit mode puts the message in the box; leaving it restores what I was typing.
   // (Before paint, so the box never shows "Editing" with an empty draft.)
@@ -103,6 +105,7 @@ export function Composer({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (shortcodes.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -144,6 +147,7 @@ export function Composer({
           </button>
         </div>
       )}
+      {shortcodes.menu}
       <form
         className="composer-row"
         onSubmit={(e) => {
@@ -155,6 +159,7 @@ export function Composer({
           ref={ref}
           id={COMPOSER_ID}
           aria-label="Message"
+          {...shortcodes.inputProps}
           placeholder={`Message ${roomName}`}
           rows={1}
           value={draft}

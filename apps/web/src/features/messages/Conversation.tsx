@@ -1,6 +1,7 @@
 import type { UserRef } from '@parley/api-contract';
 import { type ReactNode, useMemo, useState } from 'react';
 import { openRoom } from '../../lib/route';
+import { useToggleReaction } from '../reactions/reactions';
 import { Composer } from './Composer';
 import { draftKey, useDraftField } from './drafts';
 import { MessageList } from './MessageList';
@@ -47,6 +48,7 @@ export function Conversation({
   const [sentSignal, setSentSignal] = useState(0);
   const send = useSendMessage(roomId);
   const { edit, remove } = useEditMessage(apply, onNotice);
+  const toggleReaction = useToggleReaction(apply, me.id, onNotice);
   const rows = useMemo(() => buildRows(messages, pending, me), [messages, pending, me]);
 
   const actions: MessageActions = useMemo(
@@ -64,8 +66,11 @@ export function Conversation({
       },
       onRetry: (m) => send.retry(m.clientId),
       onDiscard: (m) => send.discard(m.clientId),
+      onReact: (m, emoji, add) => {
+        if (m.id) toggleReaction(m.id, emoji, add);
+      },
     }),
-    [remove, send],
+    [remove, send, toggleReaction],
   );
 
   const onSend = (body: string) => {

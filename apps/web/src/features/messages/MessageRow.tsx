@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { Avatar } from '../../ui/Avatar';
 import { EditIcon, ReplyIcon, TrashIcon } from '../../ui/icons';
 import { Markdown, plainPreview } from '../../ui/markdown';
+import { Reactions } from '../reactions/Reactions';
 import type { DisplayMessage } from './rows';
 
 export interface MessageActions {
@@ -10,6 +11,8 @@ export interface MessageActions {
   onDelete: (m: DisplayMessage) => void;
   onRetry: (m: DisplayMessage) => void;
   onDiscard: (m: DisplayMessage) => void;
+  /** Adds (or removes) my reaction with this emoji. */
+  onReact: (m: DisplayMessage, emoji: string, add: boolean) => void;
 }
 
 function time(iso: string): string {
@@ -82,6 +85,12 @@ export const MessageRow = memo(function MessageRow({
             <Markdown text={m.body} />
             {m.editedAt && <span className="edited"> (edited)</span>}
           </div>
+        )}
+        {sent && !deleted && (
+          <Reactions
+            reactions={m.reactions}
+            onToggle={readOnly ? undefined : (emoji, add) => actions.onReact(m, emoji, add)}
+          />
         )}
         {m.status === 'sending' && <span className="sending small muted">Sending…</span>}
         {m.status === 'waiting' && <span className="sending small muted">{m.error}</span>}

@@ -12,6 +12,7 @@ export interface DisplayMessage {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  reactions: MessageView['reactions'];
   status: 'sent' | PendingMessage['status'];
   error?: string | undefined;
   position: number | null;
@@ -57,6 +58,7 @@ export function buildRows(
     createdAt: m.createdAt,
     editedAt: m.editedAt,
     deletedAt: m.deletedAt,
+    reactions: m.reactions,
     status: 'sent',
     position: m.position,
   }));
@@ -73,6 +75,7 @@ export function buildRows(
       createdAt: p.createdAt,
       editedAt: null,
       deletedAt: null,
+      reactions: [],
       status: p.status,
       error: p.error,
       position: null,
