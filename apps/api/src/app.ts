@@ -36,6 +36,9 @@ import { type MetricsServer, startMetricsServer } from './ops/metrics-server.js'
 import { ReadMarks } from './rooms/read-marks.js';
 import { checkDataDir, StorageGuard } from './storage/space.js';
 
+/** How long a node waits for another node's event still crossing Redis (live/room-fanout.ts). */
+const CLUSTER_GAP_WAIT_MS = 10;
+
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface AppOptions {
@@ -140,6 +143,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
   const fanout = new RoomFanout(bus, {
     read: (roomId, after, limit) => eventsAfter(handle.db, roomId, after, limit),
     onDelivered: (event, direct) => metrics.deliveredDirectly('live.roomEvents', event, direct),
+    gapWaitMs: link ? CLUSTER_GAP_WAIT_MS : 0,
   });
   const deps: AppDeps = {
     config,

@@ -35,7 +35,13 @@ export class RedisLink {
       retryStrategy: (times: number) => Math.min(100 * times, 1000),
       connectTimeout: 2_000,
     };
-    this.command = new Redis(options.url, { ...common, connectionName: 'parley-command' });
+    // Auto-pipelining: the publishes and limiter scripts of one event-loop turn (a send batch,
+    // its events) go out in one write, not one syscall and packet each.
+    this.command = new Redis(options.url, {
+      ...common,
+      connectionName: 'parley-command',
+      enableAutoPipelining: true,
+    });
     this.subscriber = new Redis(options.url, { ...common, connectionName: 'parley-subscriber' });
     for (const client of [this.command, this.subscriber]) {
       // An unhandled 'error' event would crash the process.

@@ -29,6 +29,13 @@ export interface FanoutOptions {
   read(roomId: string, after: number, limit: number): Promise<RoomEvent[]>;
   /** After each event's fan-out: how many subscribers were written to directly (metrics). */
   onDelivered?(event: RoomEvent, direct: number): void;
+  /**
+   * How long an event that arrived ahead of a missing one waits for it before the gap is read
+   * from the database; 0 waits one turn of the event loop. In a cluster the missing event is
+   * usually another node's publish still crossing Redis (a node's own later publish arrives
+   * first), which a few milliseconds bring more cheaply than a read.
+   */
+  gapWaitMs?: number;
 }
 
 /** Gap reads are at most this many events; a longer gap takes several. */
@@ -106,6 +113,8 @@ class RoomChannel {
   /** Events that arrived ahead of a missing one, by position. */
   readonly #ahead = new Map<number, RoomEvent>();
   #reading = false;
+  /** While a gap is being waited for (not yet read): ends the wait early once it is filled. */
+  #wake: (() => void) | null = null;
   #resyncing = false;
   #closed = false;
 
@@ -126,9 +135,10 @@ class RoomChannel {
       return;
     }
     if (event.position <= this.#last) return;
-    if (event.position === this.#last + 1 && !this.#reading) {
+    if (event.position === this.#last + 1 && (!this.#reading || this.#wake)) {
       this.#dispatch(event);
       this.#dispatchAhead();
+      if (this.#ahead.size === 0) this.#wake?.();
       return;
     }
     this.#ahead.set(event.position, event);
@@ -155,6 +165,7 @@ class RoomChannel {
 
   close(): void {
     this.#closed = true;
+    this.#wake?.();
     this.#ahead.clear();
     this.subscription?.();
   }
@@ -180,7 +191,19 @@ class RoomChannel {
     this.#reading = true;
     try {
       // The missing event is usually a moment behind (another node's publish): give it a turn.
-      await new Promise((resolve) => setImmediate(resolve));
+      const waitMs = this.options.gapWaitMs ?? 0;
+      await new Promise<void>((resolve) => {
+        if (waitMs <= 0 || this.#last === null) {
+          setImmediate(resolve);
+          return;
+        }
+        const timer = setTimeout(() => this.#wake?.(), waitMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          this.#wake = null;
+          resolve();
+        };
+      });
       do {
         if (this.#resyncing && this.#last !== null) {
           this.#resyncing = false;
