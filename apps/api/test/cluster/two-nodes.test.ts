@@ -197,6 +197,35 @@ describe.skipIf(!redisUrl)('two nodes on Redis', () => {
     ben.close();
   });
 
+  it('a removal on node 1 ends the read marks node 2 stopped checking', async () => {
+    const ana = await signUp(server.url, 'ana_marks');
+    const ben = onNode2(await signUp(server.url, 'ben_marks'));
+    const room = await shareRoom(ana, ben, 'marks');
+    const { position } = await ana.client.messages.send.mutate({
+      roomId: room.id,
+      body: 'read me',
+      clientId: clientId(),
+    });
+    const mark = () => ben.client.rooms.markRead.mutate({ roomId: room.id, position });
+    // The first mark on node 2 checks the membership; the second is answered from memory.
+    expect((await mark()).lastReadPosition).toBe(position);
+    expect((await mark()).lastReadPosition).toBe(position);
+    await ana.client.rooms.kick.mutate({ roomId: room.id, username: ben.user.username });
+    // Node 2 hears of it over Redis (a moment) and checks again: not a member any more.
+    await expect
+      .poll(
+        () =>
+          mark().then(
+            () => 'ok',
+            (error: unknown) => String(error),
+          ),
+        { timeout: 5_000 },
+      )
+      .toMatch(/Room not found/);
+    ana.close();
+    ben.close();
+  });
+
   it('invites, unread counts and kicks cross nodes', async () => {
     const ana = await signUp(server.url, 'ana6');
     const cleo = onNode2(await signUp(server.url, 'cleo6'));
