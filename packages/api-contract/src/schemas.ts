@@ -180,6 +180,11 @@ export const messageInputs = {
     body: messageBodySchema,
     clientId: clientIdSchema,
     replyToId: idSchema.optional(),
+    /**
+     * A reply in this message's thread: a message of the same room, not itself a thread reply,
+     * not deleted. Thread replies are room events like any message, but not in `history`.
+     */
+    threadId: idSchema.optional(),
   }),
   edit: z.object({ messageId: idSchema, body: messageBodySchema }),
   delete: z.object({ messageId: idSchema }),
@@ -211,6 +216,13 @@ export const messageInputs = {
   }),
   react: z.object({ messageId: idSchema, emoji: emojiSchema }),
   unreact: z.object({ messageId: idSchema, emoji: emojiSchema }),
+  thread: z.object({
+    /** The thread's root (a reply's id opens its root's thread). */
+    messageId: idSchema,
+    /** Replies after this position (the previous page's `nextCursor`). */
+    cursor: z.number().int().positive().nullish(),
+    limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(50),
+  }),
   around: z.object({
     messageId: idSchema,
     /** Messages in the page, the message included (about half before it, half after). */
@@ -285,6 +297,15 @@ export const userRefSchema = z.object({
   displayName: z.string(),
 });
 
+/** A root message's thread, as its view carries it. */
+export const threadSummarySchema = z.object({
+  /** Replies, deleted ones included (the thread lists them as deleted). */
+  replyCount: z.number(),
+  lastReplyAt: z.string(),
+  /** The latest few distinct repliers' user ids, latest first (LIMITS.threadParticipantsShown). */
+  participants: z.array(z.string()),
+});
+
 export const messageViewSchema = z.object({
   id: z.string(),
   roomId: z.string(),
@@ -299,6 +320,10 @@ export const messageViewSchema = z.object({
   createdAt: z.string(),
   editedAt: z.string().nullable(),
   deletedAt: z.string().nullable(),
+  /** Set on a reply in a thread: the thread's root message. */
+  threadId: z.string().nullable(),
+  /** Set on a root message once it has replies. */
+  thread: threadSummarySchema.nullable(),
   /**
    * Reactions, most used first. `me`: whether the caller reacted so; in room events (shared
    * by every subscriber) it is always false, and clients keep their own (see docs/api.md).
@@ -324,6 +349,11 @@ export const roomEventSchema = z.discriminatedUnion('type', [
     type: z.literal('message.created'),
     position: z.number(),
     message: messageViewSchema,
+    /**
+     * For a thread reply (`message.threadId` set): the root's summary with this reply counted,
+     * to set on the root (a whole value, so applying it again, or a newer one, is safe).
+     */
+    rootThread: threadSummarySchema.optional(),
   }),
   z.object({ type: z.literal('message.edited'), position: z.number(), message: messageViewSchema }),
   z.object({
@@ -439,6 +469,11 @@ export const userEventSchema = z.discriminatedUnion('type', [
     change: z.enum(['created', 'edited', 'deleted', 'reacted']),
     message: messagePreviewSchema,
     /**
+     * Set for a reply in a thread: never the preview nor counted unread, so whatever the change
+     * it only moves the room on (a new one that mentions me is still one more `mentionCount`).
+     */
+    inThread: z.literal(true).optional(),
+    /**
      * Who the message mentions (user ids). A new message that mentions me, past my read mark,
      * is one more `mentionCount`; an edit or deletion that changes who is mentioned sends
      * `room.mention` to those concerned instead.
@@ -466,6 +501,7 @@ export const userEventSchema = z.discriminatedUnion('type', [
 
 export type UserRef = z.infer<typeof userRefSchema>;
 export type MessageView = z.infer<typeof messageViewSchema>;
+export type ThreadSummary = z.infer<typeof threadSummarySchema>;
 export type RoomEvent = z.infer<typeof roomEventSchema>;
 export type ActivityEvent = z.infer<typeof activityEventSchema>;
 export type RoomSummary = z.infer<typeof roomSummarySchema>;

@@ -21,6 +21,7 @@ describe('messages.send', () => {
       body: string;
       clientId: string;
       replyToId?: string | undefined;
+      threadId?: string | undefined;
     }>();
     expectTypeOf(api.messages.send.mutate)
       .parameter(0)

@@ -52,6 +52,8 @@ export class EventPublisher {
         position: message.position,
       },
       mentions: message.mentions,
+      // A thread reply is neither the room's preview nor counted unread (rooms/summaries.ts).
+      ...(message.threadId !== null && { inThread: true as const }),
     });
   }
 

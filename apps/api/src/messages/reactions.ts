@@ -102,7 +102,9 @@ export async function changeReaction(
       .select({ roomId: messages.roomId, deletedAt: messages.deletedAt })
       .from(messages)
       .where(eq(messages.id, messageId))
-      .for('update');
+      // Not FOR UPDATE: a reply being written in its thread holds a key-share lock on it (the
+      // thread_id foreign key) and waits for the room's lock, which this call takes next.
+      .for('no key update');
     if (!message) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
     const access = await requireMember(tx, message.roomId, userId);
     if (!access.ok) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);

@@ -9,6 +9,7 @@ import {
   editMessage,
   messageHistory,
   messagesAround,
+  messageThread,
   sendMessage,
 } from './service.js';
 
@@ -44,6 +45,19 @@ export const messagesRouter = router({
     .query(async ({ ctx, input }) =>
       unwrap(
         await messageHistory(
+          ctx.deps.db,
+          ctx.caller.user.id,
+          input,
+          ctx.deps.config.limits.historyPageBytes,
+        ),
+      ),
+    ),
+
+  thread: authedProcedure
+    .input(messageInputs.thread)
+    .query(async ({ ctx, input }) =>
+      unwrap(
+        await messageThread(
           ctx.deps.db,
           ctx.caller.user.id,
           input,

@@ -7,7 +7,7 @@ import { busy, fail, isUniqueViolation, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { TypingTracker } from '../live/typing.js';
 import { notAMember, ROOM_ARCHIVED } from '../rooms/access.js';
-import { messageView, toView } from './views.js';
+import { messageView, threadSummary, toView } from './views.js';
 
 type SendInput = z.output<typeof messageInputs.send>;
 
@@ -152,7 +152,7 @@ export class SendQueue {
       clientId: input.clientId,
       body: input.body,
       replyToId: input.replyToId ?? null,
-      threadId: null,
+      threadId: input.threadId ?? null,
       mentionNames: mentionedNames(input.body),
     }));
     const started = performance.now();
@@ -181,6 +181,7 @@ export class SendQueue {
           type: 'message.created',
           position: view.position,
           message: view,
+          ...(result.rootThread && { rootThread: threadSummary(result.rootThread) }),
         });
         answer(ok(view));
       } else if (result.outcome === 'not_member') {

@@ -11,7 +11,7 @@ import { revealDirect } from '../rooms/service.js';
 import { type MentionChange, rewriteMentions } from './mentions.js';
 import { withReactions } from './reactions.js';
 import type { SendQueue } from './send-queue.js';
-import { historyPage, messageView, pageAfter } from './views.js';
+import { historyPage, messageView, pageAfter, threadReplies } from './views.js';
 
 export interface MessageDeps {
   db: Db;
@@ -191,4 +191,29 @@ export async function messagesAround(
     olderCursor: older.nextCursor,
     newerCursor: newer.nextCursor,
   });
+}
+
+/**
+ * A thread: its root and a page of its replies, oldest first, after `cursor`. A reply's id
+ * opens its root's thread. Outsiders get NOT_FOUND, as for a message that does not exist.
+ */
+export async function messageThread(
+  db: Db,
+  userId: string,
+  input: z.output<typeof messageInputs.thread>,
+  maxBytes?: number,
+) {
+  const [message] = await db
+    .select({ id: messages.id, roomId: messages.roomId, threadId: messages.threadId })
+    .from(messages)
+    .where(eq(messages.id, input.messageId));
+  if (!message) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
+  const access = await requireMember(db, message.roomId, userId);
+  if (!access.ok) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
+  const rootId = message.threadId ?? message.id;
+  const root = await messageView(db, eq(messages.id, rootId));
+  if (!root) throw new Error('a thread’s root vanished');
+  const page = await threadReplies(db, rootId, input.cursor ?? 0, input.limit, maxBytes);
+  const [mineRoot = root, ...items] = await withReactions(db, [root, ...page.items], userId);
+  return ok({ root: mineRoot, items, nextCursor: page.nextCursor });
 }

@@ -1,6 +1,13 @@
-import type { MessageView } from '@parley/api-contract/schemas';
-import { type DbOrTx, mentions, messages, users } from '@parley/db';
-import { and, asc, desc, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
+import type { MessageView, ThreadSummary } from '@parley/api-contract/schemas';
+import {
+  type DbOrTx,
+  type MessageThread,
+  mentions,
+  messages,
+  messageThreads,
+  users,
+} from '@parley/db';
+import { and, asc, desc, eq, gt, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
 /** The replied-to message and its author, joined beside a message for its excerpt. */
@@ -21,6 +28,12 @@ export const viewColumns = {
   // (coalesce: drizzle does not map a null.)
   mentions: sql<string[]>`coalesce((select string_agg(${mentions.userId}::text, ',')
     from ${mentions} where ${mentions.messageId} = ${messages.id}), '')`.mapWith(idList),
+  // The message's own thread, when it is a root with replies: join `messageThreads` on it.
+  thread: {
+    replyCount: messageThreads.replyCount,
+    lastReplyAt: messageThreads.lastReplyAt,
+    participants: messageThreads.participants,
+  },
 };
 
 /** A comma-separated list of ids (string_agg's), none when null or empty. */
@@ -28,13 +41,27 @@ export function idList(value: unknown): string[] {
   return typeof value === 'string' && value !== '' ? value.split(',') : [];
 }
 
+/** The join `viewColumns.thread` needs. */
+export const ownThread = eq(messageThreads.rootId, messages.id);
+
 type ViewRow = {
   message: typeof messages.$inferSelect;
   author: MessageView['author'];
   reply: { id: string; body: string; deletedAt: Date | null } | null;
   replyAuthor: MessageView['author'] | null;
   mentions: string[];
+  /** Absent for a message just written: it has no replies yet. */
+  thread?: Omit<MessageThread, 'rootId'> | null;
 };
+
+/** A stored thread summary as views and events carry it. */
+export function threadSummary(thread: Omit<MessageThread, 'rootId'>): ThreadSummary {
+  return {
+    replyCount: thread.replyCount,
+    lastReplyAt: thread.lastReplyAt.toISOString(),
+    participants: thread.participants,
+  };
+}
 
 const REPLY_EXCERPT = 200;
 
@@ -59,6 +86,8 @@ export function toView(row: ViewRow): MessageView {
     createdAt: m.createdAt.toISOString(),
     editedAt: m.editedAt?.toISOString() ?? null,
     deletedAt: m.deletedAt?.toISOString() ?? null,
+    threadId: m.threadId,
+    thread: row.thread ? threadSummary(row.thread) : null,
     // Filled in by withReactions (reactions.ts) where a message may have any.
     reactions: [],
     mentions: row.mentions,
@@ -71,7 +100,8 @@ function viewQuery(db: DbOrTx) {
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
     .leftJoin(replies, eq(replies.id, messages.replyToId))
-    .leftJoin(replyAuthors, eq(replyAuthors.id, replies.authorId));
+    .leftJoin(replyAuthors, eq(replyAuthors.id, replies.authorId))
+    .leftJoin(messageThreads, ownThread);
 }
 
 export async function messageView(db: DbOrTx, where: SQL | undefined): Promise<MessageView | null> {
@@ -83,6 +113,22 @@ export async function messageView(db: DbOrTx, where: SQL | undefined): Promise<M
 function viewBytes(view: MessageView): number {
   return 400 + Buffer.byteLength(view.body) + Buffer.byteLength(view.replyTo?.body ?? '');
 }
+
+/** The rows' views, as many as fit in `maxBytes` (at least one). */
+function withinBudget(rows: ViewRow[], maxBytes: number): MessageView[] {
+  const items: MessageView[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const view = toView(row);
+    bytes += viewBytes(view);
+    if (items.length > 0 && bytes > maxBytes) break;
+    items.push(view);
+  }
+  return items;
+}
+
+/** The room's main list: thread replies are read in their thread (`threadReplies`). */
+const mainList = isNull(messages.threadId);
 
 /**
  * A page of history, newest first, before a position (keyset on (room_id, position)). The page
@@ -100,19 +146,13 @@ export async function historyPage(
     .where(
       and(
         eq(messages.roomId, roomId),
+        mainList,
         before !== undefined ? lt(messages.position, before) : undefined,
       ),
     )
     .orderBy(desc(messages.position))
     .limit(limit + 1);
-  const items: MessageView[] = [];
-  let bytes = 0;
-  for (const row of rows.slice(0, limit)) {
-    const view = toView(row);
-    bytes += viewBytes(view);
-    if (items.length > 0 && bytes > maxBytes) break;
-    items.push(view);
-  }
+  const items = withinBudget(rows.slice(0, limit), maxBytes);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > items.length && last ? last.position : null };
 }
@@ -130,20 +170,33 @@ export async function pageAfter(
   maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<{ items: MessageView[]; nextCursor: number | null }> {
   const rows = await viewQuery(db)
-    .where(and(eq(messages.roomId, roomId), gt(messages.position, after)))
+    .where(and(eq(messages.roomId, roomId), mainList, gt(messages.position, after)))
     .orderBy(asc(messages.position))
     .limit(limit + 1);
-  const items: MessageView[] = [];
-  let bytes = 0;
-  for (const row of rows.slice(0, limit)) {
-    const view = toView(row);
-    bytes += viewBytes(view);
-    if (items.length > 0 && bytes > maxBytes) break;
-    items.push(view);
-  }
+  const items = withinBudget(rows.slice(0, limit), maxBytes);
   const newest = items.at(-1);
   return {
     items: items.reverse(),
     nextCursor: rows.length > items.length && newest ? newest.position : null,
   };
+}
+
+/**
+ * A page of a thread's replies, oldest first, after a position (keyset on the thread index).
+ * `nextCursor` (the page's newest position) is the next page's `cursor`, null at the end.
+ */
+export async function threadReplies(
+  db: DbOrTx,
+  rootId: string,
+  after: number,
+  limit: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<{ items: MessageView[]; nextCursor: number | null }> {
+  const rows = await viewQuery(db)
+    .where(and(eq(messages.threadId, rootId), gt(messages.position, after)))
+    .orderBy(asc(messages.position))
+    .limit(limit + 1);
+  const items = withinBudget(rows.slice(0, limit), maxBytes);
+  const newest = items.at(-1);
+  return { items, nextCursor: rows.length > items.length && newest ? newest.position : null };
 }

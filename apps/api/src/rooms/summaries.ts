@@ -23,6 +23,7 @@ interface SummaryRow {
 /**
  * The caller's rooms with unread counts (messages, and mentions of the caller), last message and (for DMs) the other person, in one
  * query. Unread counts use the (room_id, position) index: a range scan past the read mark.
+ * Thread replies are neither unread nor the last message: the room's list does not show them.
  */
 export async function roomSummaries(
   db: Db,
@@ -38,7 +39,8 @@ export async function roomSummaries(
       r.last_position, m.last_read_position,
       (select count(*) from messages x
         where x.room_id = r.id and x.position > m.last_read_position
-          and x.author_id <> ${userId} and x.deleted_at is null) as unread,
+          and x.author_id <> ${userId} and x.deleted_at is null
+          and x.thread_id is null) as unread,
       -- A range scan of mentions_user_room_position_idx (a mention is never of its author,
       -- and a deleted message has none).
       (select count(*) from mentions mn
@@ -58,7 +60,7 @@ export async function roomSummaries(
           'createdAt', to_char(lm.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
           'position', lm.position) as json
         from messages lm join users a on a.id = lm.author_id
-        where lm.room_id = r.id and lm.deleted_at is null
+        where lm.room_id = r.id and lm.deleted_at is null and lm.thread_id is null
         order by lm.position desc limit 1) last on true
     where m.user_id = ${userId} ${onlyRoomId ? sql`and r.id = ${onlyRoomId}` : sql``}
       -- An empty DM shows to the one who opened it, and to the other once they open it too

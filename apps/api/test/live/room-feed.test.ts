@@ -32,6 +32,8 @@ function event(position: number): RoomEvent {
       createdAt: new Date(0).toISOString(),
       editedAt: null,
       deletedAt: null,
+      threadId: null,
+      thread: null,
       reactions: [],
       mentions: [],
     },

@@ -439,7 +439,31 @@ const matrix: Record<string, Scenario[]> = {
     },
   ],
 
-  'messages.send': perRoom(() => ({ body: 'hello', clientId: unique('send-') })),
+  'messages.send': [
+    ...perRoom(() => ({ body: 'hello', clientId: unique('send-') })),
+    ...(['pub', 'priv', 'dm'] as const).map(
+      (key): Scenario => ({
+        name: `a reply in the thread of the member's message in the ${key} room: members only`,
+        input: () => ({
+          roomId: rooms[key],
+          threadId: messageIds[key],
+          body: 'in the thread',
+          clientId: unique('thread-'),
+        }),
+        expect: membersOnly[key],
+      }),
+    ),
+    {
+      name: 'a reply in the priv room to a thread of the pub room',
+      input: () => ({
+        roomId: rooms.priv,
+        threadId: messageIds.pub,
+        body: 'wrong room',
+        clientId: unique('thread-'),
+      }),
+      expect: row(U, NF, NF, NF, NF),
+    },
+  ],
   'messages.edit': [
     ...(['pub', 'priv', 'dm'] as const).map(
       (key): Scenario => ({
@@ -516,6 +540,21 @@ const matrix: Record<string, Scenario[]> = {
       name: 'my mentions (in my rooms only)',
       input: () => ({}),
       expect: allSignedIn('ok'),
+    },
+  ],
+  'messages.thread': [
+    ...(['pub', 'priv', 'dm'] as const).map(
+      (key): Scenario => ({
+        name: `the thread of the member's message in the ${key} room: members only`,
+        input: () => ({ messageId: messageIds[key] }),
+        // Outsiders get NOT_FOUND for any message of a room they are not in.
+        expect: row(U, NF, 'ok', 'ok', 'ok'),
+      }),
+    ),
+    {
+      name: 'a message that does not exist',
+      input: () => ({ messageId: randomUUID() }),
+      expect: row(U, NF, NF, NF, NF),
     },
   ],
   'messages.around': [
@@ -1003,6 +1042,7 @@ describe('hostile', () => {
       ['messages.history', 'query', (id) => ({ roomId: id }), dm],
       ['messages.history', 'query', (id) => ({ roomId: id }), privateRoom],
       ['messages.around', 'query', (id) => ({ messageId: id }), dmMessage],
+      ['messages.thread', 'query', (id) => ({ messageId: id }), dmMessage],
       ['messages.react', 'mutate', (id) => ({ messageId: id, emoji: '👍' }), dmMessage],
       ['messages.search', 'query', (id) => ({ query: 'x', roomId: id }), privateRoom],
       ['rooms.members', 'query', (id) => ({ roomId: id }), privateRoom],

@@ -41,6 +41,11 @@ function afterActivity(
   const unreadByServer = event.authorId !== viewer.meId && message.position > r.lastReadPosition;
   // The room in view is marked read as it moves on.
   const counts = unreadByServer && event.roomId !== viewer.openRoomId;
+  if (event.inThread) {
+    // A thread reply is neither the preview nor unread; a new one's mention of me is counted.
+    const mentioned = event.change === 'created' && counts && event.mentions.includes(viewer.meId);
+    return { ...r, lastPosition, mentionCount: r.mentionCount + (mentioned ? 1 : 0) };
+  }
   switch (event.change) {
     case 'created':
       return {

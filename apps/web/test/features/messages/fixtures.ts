@@ -21,6 +21,8 @@ export function message(
     createdAt: at.toISOString(),
     editedAt: null,
     deletedAt: null,
+    threadId: null,
+    thread: null,
     reactions: [],
     mentions: [],
     ...extra,

@@ -100,6 +100,33 @@ describe('applyUserEvent', () => {
     expect(refetchAfter(activity('random', 14, 'u-ben', 'deleted', 11), deleted)).toBe(true);
   });
 
+  it('only moves a room on for a thread reply: neither unread nor the preview', () => {
+    const before = list();
+    const created = { ...activity('random', 11, 'u-ben'), inThread: true } as const;
+    const next = applyUserEvent(before, created, viewer);
+    expect(next?.find((r) => r.id === 'random')).toMatchObject({
+      lastPosition: 11,
+      unread: 3,
+      lastMessage: null,
+    });
+    expect(refetchAfter(created, before)).toBe(false);
+    // Its deletion takes no unread away either.
+    const deleted = { ...activity('random', 12, 'u-ben', 'deleted', 11), inThread: true } as const;
+    expect(applyUserEvent(next, deleted, viewer)?.find((r) => r.id === 'random')).toMatchObject({
+      lastPosition: 12,
+      unread: 3,
+    });
+    // A new reply that mentions me is one more mention, as the server counts it.
+    const mention = {
+      ...activity('random', 13, 'u-ben', 'created', 13, [viewer.meId]),
+      inThread: true,
+    } as const;
+    expect(applyUserEvent(next, mention, viewer)?.find((r) => r.id === 'random')).toMatchObject({
+      unread: 3,
+      mentionCount: 1,
+    });
+  });
+
   it('refetches when a room not in the list moves on (an empty DM gets its first message)', () => {
     expect(refetchAfter(activity('new-dm', 1, 'u-ben'), list())).toBe(true);
   });
