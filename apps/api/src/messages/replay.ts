@@ -1,12 +1,8 @@
 import type { RoomEvent } from '@parley/api-contract/schemas';
-import { type DbOrTx, messages, messageThreads, roomEvents, rooms, users } from '@parley/db';
+import { type DbOrTx, messages, roomEvents, rooms, users } from '@parley/db';
 import { and, asc, eq, gt } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { withReactions } from './reactions.js';
-import { ownThread, replies, replyAuthors, threadSummary, toView, viewColumns } from './views.js';
-
-/** A thread reply's root's summary (for `message.created`'s `rootThread`). */
-const rootThreads = alias(messageThreads, 'root_thread');
+import { replies, replyAuthors, threadSummaryOf, toView, viewColumns } from './views.js';
 
 /**
  * The reads behind resuming: what a room's subscriber missed, from the room's event log.
@@ -29,19 +25,14 @@ export async function eventsAfter(
         actorId: roomEvents.actorId,
         emoji: roomEvents.emoji,
       },
-      rootThread: {
-        replyCount: rootThreads.replyCount,
-        lastReplyAt: rootThreads.lastReplyAt,
-        participants: rootThreads.participants,
-      },
+      // A thread reply's root's summary (for `message.created`'s `rootThread`).
+      rootThread: threadSummaryOf(messages.threadId),
     })
     .from(roomEvents)
     .innerJoin(messages, eq(messages.id, roomEvents.messageId))
     .innerJoin(users, eq(users.id, messages.authorId))
     .leftJoin(replies, eq(replies.id, messages.replyToId))
     .leftJoin(replyAuthors, eq(replyAuthors.id, replies.authorId))
-    .leftJoin(messageThreads, ownThread)
-    .leftJoin(rootThreads, eq(rootThreads.rootId, messages.threadId))
     .where(and(eq(roomEvents.roomId, roomId), gt(roomEvents.position, after)))
     .orderBy(asc(roomEvents.position))
     .limit(limit);
@@ -59,7 +50,7 @@ export async function eventsAfter(
     }
     if (type === 'message.created' && row.rootThread) {
       // The root's summary now, not as it was then: a whole value, newer is as good.
-      return { type, position, message, rootThread: threadSummary(row.rootThread) };
+      return { type, position, message, rootThread: row.rootThread };
     }
     return { type, position, message };
   });

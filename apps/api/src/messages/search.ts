@@ -1,11 +1,11 @@
 import type { MessageView, messageInputs, RoomSummary } from '@parley/api-contract/schemas';
-import { type Db, memberships, messages, messageThreads, rooms, users } from '@parley/db';
+import { type Db, memberships, messages, rooms, users } from '@parley/db';
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { ok } from '../errors.js';
 import { requireMember } from '../rooms/access.js';
 import { withReactions } from './reactions.js';
-import { ownThread, replies, replyAuthors, toView, viewColumns } from './views.js';
+import { replies, replyAuthors, toView, viewColumns } from './views.js';
 
 /**
  * Full-text search over the rooms the caller is a member of (PostgreSQL's, so PGlite's too).
@@ -96,7 +96,6 @@ export async function searchMessages(
     .innerJoin(users, eq(users.id, messages.authorId))
     .leftJoin(replies, eq(replies.id, messages.replyToId))
     .leftJoin(replyAuthors, eq(replyAuthors.id, replies.authorId))
-    .leftJoin(messageThreads, ownThread)
     .innerJoin(
       memberships,
       and(eq(memberships.roomId, messages.roomId), eq(memberships.userId, userId)),

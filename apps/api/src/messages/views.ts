@@ -8,7 +8,7 @@ import {
   users,
 } from '@parley/db';
 import { and, asc, desc, eq, gt, isNull, lt, type SQL, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core';
 
 /** The replied-to message and its author, joined beside a message for its excerpt. */
 export const replies = alias(messages, 'reply');
@@ -28,21 +28,38 @@ export const viewColumns = {
   // (coalesce: drizzle does not map a null.)
   mentions: sql<string[]>`coalesce((select string_agg(${mentions.userId}::text, ',')
     from ${mentions} where ${mentions.messageId} = ${messages.id}), '')`.mapWith(idList),
-  // The message's own thread, when it is a root with replies: join `messageThreads` on it.
-  thread: {
-    replyCount: messageThreads.replyCount,
-    lastReplyAt: messageThreads.lastReplyAt,
-    participants: messageThreads.participants,
-  },
+  // The message's own thread, when it is a root with replies (null otherwise).
+  thread: threadSummaryOf(messages.id),
 };
+
+/**
+ * The summary of the thread rooted at `rootId`, as a column: a probe of message_threads' primary
+ * key, so every query selecting it gets it without a join of its own. Null: no replies.
+ */
+export function threadSummaryOf(rootId: AnyPgColumn) {
+  return sql<ThreadSummary | null>`(select json_build_object(
+      'replyCount', t.reply_count,
+      'lastReplyAt', to_char(t.last_reply_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'participants', t.participants)
+    from ${messageThreads} t where t.root_id = ${rootId})`.mapWith(threadOf);
+}
+
+/** A thread summary as json_build_object gives it (parsed by the driver, or not). */
+function threadOf(value: unknown): ThreadSummary | null {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!parsed || typeof parsed !== 'object') return null;
+  const { replyCount, lastReplyAt, participants } = parsed as Record<string, unknown>;
+  return {
+    replyCount: Number(replyCount),
+    lastReplyAt: String(lastReplyAt),
+    participants: Array.isArray(participants) ? participants.map(String) : [],
+  };
+}
 
 /** A comma-separated list of ids (string_agg's), none when null or empty. */
 export function idList(value: unknown): string[] {
   return typeof value === 'string' && value !== '' ? value.split(',') : [];
 }
-
-/** The join `viewColumns.thread` needs. */
-export const ownThread = eq(messageThreads.rootId, messages.id);
 
 type ViewRow = {
   message: typeof messages.$inferSelect;
@@ -51,7 +68,7 @@ type ViewRow = {
   replyAuthor: MessageView['author'] | null;
   mentions: string[];
   /** Absent for a message just written: it has no replies yet. */
-  thread?: Omit<MessageThread, 'rootId'> | null;
+  thread?: ThreadSummary | null;
 };
 
 /** A stored thread summary as views and events carry it. */
@@ -87,7 +104,7 @@ export function toView(row: ViewRow): MessageView {
     editedAt: m.editedAt?.toISOString() ?? null,
     deletedAt: m.deletedAt?.toISOString() ?? null,
     threadId: m.threadId,
-    thread: row.thread ? threadSummary(row.thread) : null,
+    thread: row.thread ?? null,
     // Filled in by withReactions (reactions.ts) where a message may have any.
     reactions: [],
     mentions: row.mentions,
@@ -100,8 +117,7 @@ function viewQuery(db: DbOrTx) {
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
     .leftJoin(replies, eq(replies.id, messages.replyToId))
-    .leftJoin(replyAuthors, eq(replyAuthors.id, replies.authorId))
-    .leftJoin(messageThreads, ownThread);
+    .leftJoin(replyAuthors, eq(replyAuthors.id, replies.authorId));
 }
 
 export async function messageView(db: DbOrTx, where: SQL | undefined): Promise<MessageView | null> {
