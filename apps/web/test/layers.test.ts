@@ -27,6 +27,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'features/messages',
     'features/settings',
     'features/admin',
+    'features/search',
   ],
   lib: [],
   ui: ['lib'],
@@ -35,6 +36,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // Reaction chips under a message, :shortcode: completion in the composer.
   'features/messages': ['lib', 'ui', 'features/reactions'],
   'features/reactions': ['lib', 'ui'],
+  'features/search': ['lib', 'ui'],
   'features/room': ['lib', 'ui', 'features/rooms', 'features/messages'],
   // A new display name is auth.me's, written by features/auth (the one writer).
   'features/settings': ['lib', 'ui', 'features/auth'],

@@ -10,6 +10,7 @@ import { RoomDialog, type RoomDialogKind } from '../features/rooms/dialogs';
 import { useRemovalNotice } from '../features/rooms/removalNotice';
 import { useCurrentRoom, useRoomListLive } from '../features/rooms/roomList';
 import { Sidebar } from '../features/rooms/Sidebar';
+import { SearchBox } from '../features/search/SearchBox';
 import { useScreenRoute } from '../lib/route';
 import { Notice } from '../ui/Notice';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -70,6 +71,7 @@ export function ChatShell({ me }: { me: Me }) {
         brandIsTitle={!room && !page}
       />
       <div className="main">
+        <SearchBox />
         {page ? (
           <Suspense
             fallback={
