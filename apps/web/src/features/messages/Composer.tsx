@@ -43,8 +43,10 @@ export function Composer({
   // Entering edit mode puts the message in the box; leaving it restores what I was typing.
   // (Before paint, so the box never shows "Editing" with an empty draft.)
   const editingId = editing?.id ?? null;
+  const wasEditing = useRef(false);
   useLayoutEffect(() => {
     if (editing) {
+      wasEditing.current = true;
       savedDraft.current = draft;
       setDraft(editing.body);
       requestAnimationFrame(() => {
@@ -52,7 +54,9 @@ export function Composer({
         el?.focus();
         el?.setSelectionRange(el.value.length, el.value.length);
       });
-    } else {
+    } else if (wasEditing.current) {
+      // (Only after an edit: on mount this would wipe the room's kept draft.)
+      wasEditing.current = false;
       setDraft(savedDraft.current);
       savedDraft.current = '';
     }

@@ -1,6 +1,6 @@
 import type { UserRef } from '@parley/api-contract';
 import { type ReactNode, useMemo, useState } from 'react';
-import { openRoom } from '../../lib/route';
+import { openMessage, openRoom } from '../../lib/route';
 import { useToggleReaction } from '../reactions/reactions';
 import { Composer } from './Composer';
 import { draftKey, useDraftField } from './drafts';
@@ -26,6 +26,7 @@ export function Conversation({
   onTyping,
   aboveComposer,
   readOnly,
+  unreadAfter,
 }: {
   messages: RoomMessages;
   roomId: string;
@@ -41,6 +42,8 @@ export function Conversation({
   aboveComposer: ReactNode;
   /** An archived room: this shows instead of the composer, and messages have no actions. */
   readOnly?: ReactNode;
+  /** My read position when the room opened, if it had unread messages: the list lands there. */
+  unreadAfter: number | null;
 }) {
   const drafts = draftKey(me.id, roomId);
   const [replyTo, setReplyTo] = useDraftField(drafts, 'replyTo');
@@ -123,6 +126,7 @@ export function Conversation({
           loadingNewer={history.isFetchingPreviousPage}
           loadNewer={history.fetchPreviousPage}
           onJumpToLatest={() => openRoom(roomId)}
+          onOpenMessage={(id) => openMessage(roomId, id)}
           rows={rows}
           roomName={roomName}
           beginning={beginning}
@@ -135,6 +139,7 @@ export function Conversation({
           loadOlder={history.fetchNextPage}
           scrollToBottomSignal={sentSignal}
           actions={actions}
+          unreadAfter={unreadAfter}
         />
       )}
       {aboveComposer}

@@ -1,10 +1,29 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { COMPOSER_ID } from './Composer';
+import { KeyboardHelp } from './KeyboardHelp';
 import { type MessageActions, MessageRow } from './MessageRow';
-import type { Row } from './rows';
+import { type CommandContext, MessageCommandsContext, messageCommands } from './messageCommands';
+import type { DisplayMessage, Row } from './rows';
 
 const BOTTOM_SLACK = 48;
 const LOAD_OLDER_AT = 400;
+/** Where a message landed on (first unread, a jump's target) puts its text: below the divider. */
+const LANDING_TOP = 72;
+/** Opening a room or jumping loads at most this many older pages to reach the message. */
+const MAX_SEEK_PAGES = 10;
+
+/** A message to bring on screen: the first unread (once loaded), or a loaded one a quote points at. */
+type Seek = { kind: 'unread'; after: number } | { kind: 'jump'; id: string; position: number };
 
 export function MessageList({
   rows,
@@ -22,8 +41,10 @@ export function MessageList({
   loadingNewer = false,
   loadNewer,
   onJumpToLatest,
+  onOpenMessage,
   scrollToBottomSignal,
   actions,
+  unreadAfter,
 }: {
   rows: Row[];
   roomName: string;
@@ -49,9 +70,13 @@ export function MessageList({
   loadNewer?: () => void;
   /** Leave the window for the room's latest messages. */
   onJumpToLatest?: () => void;
+  /** Open the room at a message that is not loaded (a quote of an old one). */
+  onOpenMessage?: (messageId: string) => void;
   /** Changes whenever I send: jump to the bottom. */
   scrollToBottomSignal: number;
   actions: MessageActions;
+  /** The read position when the room opened, when it had unread messages: land on them. */
+  unreadAfter: number | null;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const pinned = useRef(target === null);
@@ -61,6 +86,21 @@ export function MessageList({
   const ownScroll = useRef<number | null>(null);
   const [unseen, setUnseen] = useState(0);
   const [viewport, setViewport] = useState(0);
+  /** Scrolled away from the bottom: "Jump to latest" shows. */
+  const [away, setAway] = useState(false);
+  /** The list's one Tab stop (roving tabindex): the message last focused. */
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  /** A message to focus once it is rendered (moving by key can scroll it in first). */
+  const focusWanted = useRef<string | null>(null);
+  const [deleting, setDeleting] = useState<DisplayMessage | null>(null);
+  const [help, setHelp] = useState(false);
+  // (Opened at a target message, the list lands there instead.)
+  const [seek, setSeek] = useState<Seek | null>(() =>
+    unreadAfter === null || target !== null ? null : { kind: 'unread', after: unreadAfter },
+  );
+  const seekPages = useRef(0);
+  /** Where "New messages" goes: fixed once the room has opened on it. */
+  const [unreadKey, setUnreadKey] = useState<string | null>(null);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -126,6 +166,7 @@ export function MessageList({
     const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
     // A window that has not reached the latest message has no bottom to follow.
     pinned.current = fromBottom < BOTTOM_SLACK && !hasNewer;
+    setAway(!pinned.current);
     if (pinned.current && unseen) setUnseen(0);
     const mine = ownScroll.current !== null && Math.abs(el.scrollTop - ownScroll.current) < 1;
     ownScroll.current = null;
@@ -224,83 +265,278 @@ export function MessageList({
   const jumpToBottom = () => {
     pinned.current = true;
     setUnseen(0);
+    setAway(false);
     const el = scrollRef.current;
     if (el) el.scrollTo({ top: el.scrollHeight });
   };
 
+  // Bringing a message on screen: older pages first until it is loaded (or there are no more,
+  // or enough were loaded), then it is held below the top edge like the text being read.
+  const oldestPosition = useMemo(() => {
+    for (const r of rows)
+      if (r.kind === 'message' && r.message.position !== null) {
+        return r.message.position;
+      }
+    return null;
+  }, [rows]);
+  useLayoutEffect(() => {
+    if (!seek) return;
+    const target = seek.kind === 'unread' ? seek.after + 1 : seek.position;
+    const covered = oldestPosition !== null && oldestPosition <= target;
+    if (!covered && hasOlder && seekPages.current < MAX_SEEK_PAGES) {
+      if (!loadingOlder) {
+        seekPages.current++;
+        loadOlder();
+      }
+      return;
+    }
+    if (loadingOlder) return;
+    seekPages.current = 0;
+    setSeek(null);
+    const index = rows.findIndex((r) =>
+      seek.kind === 'unread'
+        ? r.kind === 'message' &&
+          r.message.position !== null &&
+          r.message.position > seek.after &&
+          r.message.author.id !== meId
+        : r.kind === 'message' && r.message.id === seek.id,
+    );
+    const row = rows[index];
+    if (!row) return;
+    if (seek.kind === 'unread') setUnreadKey(row.key);
+    else {
+      setHighlight(row.key);
+      setActiveKey(row.key);
+      focusWanted.current = row.key;
+    }
+    pinned.current = false;
+    setAway(true);
+    anchor.current = { key: row.key, textTop: LANDING_TOP };
+    holdAnchor();
+  });
+
+  // A loaded message is scrolled to here; one that is not opens the room at it (a window
+  // loaded around it, route.ts openMessage), which remounts this list there.
+  const jumpTo = useCallback(
+    (id: string) => {
+      const loaded = rows.find((r) => r.kind === 'message' && r.message.id === id);
+      if (loaded?.kind === 'message' && loaded.message.position !== null) {
+        setSeek({ kind: 'jump', id, position: loaded.message.position });
+      } else onOpenMessage?.(id);
+    },
+    [rows, onOpenMessage],
+  );
+
+  // The message last focused is the list's Tab stop; until one is, the latest.
+  const messageIndexes = useMemo(
+    () => rows.flatMap((r, i) => (r.kind === 'message' ? [i] : [])),
+    [rows],
+  );
+  const lastMessageKey = rows[messageIndexes.at(-1) ?? -1]?.key ?? null;
+  const tabStop = activeKey && rows.some((r) => r.key === activeKey) ? activeKey : lastMessageKey;
+
+  const articleOf = (key: string) =>
+    scrollRef.current?.querySelector<HTMLElement>(
+      `.row[data-key="${CSS.escape(key)}"] article.msg`,
+    ) ?? null;
+
+  // Focus what a key moved to once it is rendered; the browser scrolls no more than needed.
+  useLayoutEffect(() => {
+    const key = focusWanted.current;
+    if (!key) return;
+    const el = articleOf(key);
+    if (!el) return;
+    focusWanted.current = null;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: 'nearest' });
+  });
+
+  const moveTo = (index: number) => {
+    const at = Math.max(0, Math.min(messageIndexes.length - 1, index));
+    const rowIndex = messageIndexes[at];
+    const row = rowIndex === undefined ? undefined : rows[rowIndex];
+    if (rowIndex === undefined || !row) return;
+    setActiveKey(row.key);
+    focusWanted.current = row.key;
+    if (articleOf(row.key)) {
+      const el = articleOf(row.key);
+      el?.focus({ preventScroll: true });
+      el?.scrollIntoView({ block: 'nearest' });
+      focusWanted.current = null;
+    } else {
+      virtualizer.scrollToIndex(rowIndex, { align: 'auto' });
+    }
+  };
+
+  const context: CommandContext = useMemo(
+    () => ({
+      actions,
+      meId,
+      canModerate,
+      requestDelete: setDeleting,
+      jumpTo,
+      showHelp: () => setHelp(true),
+    }),
+    [actions, meId, canModerate, jumpTo],
+  );
+
+  /** Keys on a focused message: moving between messages and every action of its menu. */
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    if (!target.matches('article.msg') || e.ctrlKey || e.metaKey || e.altKey) return;
+    const key = target.closest<HTMLElement>('.row')?.dataset.key;
+    const rowIndex = rows.findIndex((r) => r.key === key);
+    const row = rows[rowIndex];
+    if (row?.kind !== 'message') return;
+    const at = messageIndexes.indexOf(rowIndex);
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / 60));
+    const k = e.key;
+    if (k === 'ArrowUp') {
+      if (at === 0 && hasOlder && !loadingOlder) loadOlder();
+      moveTo(at - 1);
+    } else if (k === 'ArrowDown') moveTo(at + 1);
+    else if (k === 'PageUp') moveTo(at - page);
+    else if (k === 'PageDown') moveTo(at + page);
+    else if (k === 'Home') moveTo(0);
+    else if (k === 'End') moveTo(messageIndexes.length - 1);
+    else if (k === 'Escape') document.getElementById(COMPOSER_ID)?.focus();
+    else if (k === '?') setHelp(true);
+    else if (k === 'Enter' || k === 'ContextMenu' || (k === 'F10' && e.shiftKey)) {
+      if (readOnly) return;
+      target.querySelector<HTMLButtonElement>('.msg-menu-button')?.click();
+    } else {
+      if (readOnly) return;
+      const command = messageCommands(row.message, context).find((c) =>
+        c.keys.some((ck) => ck.toLowerCase() === k.toLowerCase()),
+      );
+      if (!command) return;
+      command.run();
+    }
+    e.preventDefault();
+  };
+
+  // `?` outside a text field opens the help (before the composer's catch-all takes the key).
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== '?' || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+      const active = document.activeElement;
+      if (active?.matches('input, textarea, select, [contenteditable]')) return;
+      if (document.querySelector('dialog[open]')) return;
+      e.preventDefault();
+      setHelp(true);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
   return (
-    <div className="message-area">
-      <div
-        ref={scrollRef}
-        className="message-scroll"
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        aria-busy={loadingOlder}
-        data-history={hasOlder ? 'partial' : 'complete'}
-        aria-label={`Conversation in ${roomName}`}
-        onScroll={onScroll}
-      >
-        <div style={{ height: topPad }} aria-hidden="true" />
-        <div style={{ height: total, position: 'relative', width: '100%' }}>
-          {virtualizer.getVirtualItems().map((v) => {
-            const row = rows[v.index];
-            if (!row) return null;
-            return (
-              <div
-                key={v.key}
-                data-index={v.index}
-                data-key={v.key}
-                ref={virtualizer.measureElement}
-                className={v.key === highlight ? 'row jump-target' : 'row'}
-                style={{ transform: `translateY(${v.start}px)` }}
-              >
-                {v.index === 0 && !historyFailed && (
-                  <div className="history-top">
-                    {hasOlder ? (
-                      <span className="muted small">
-                        {loadingOlder ? 'Loading earlier messages…' : ''}
-                      </span>
-                    ) : (
-                      <span className="muted small">{beginning}</span>
-                    )}
-                  </div>
-                )}
-                {row.kind === 'day' ? (
-                  <div className="day-sep">
-                    <span>{row.label}</span>
-                  </div>
-                ) : (
-                  <MessageRow
-                    message={row.message}
-                    grouped={row.grouped}
-                    mine={row.message.author.id === meId}
-                    canModerate={canModerate}
-                    readOnly={readOnly}
-                    actions={actions}
-                  />
-                )}
-              </div>
-            );
-          })}
+    <MessageCommandsContext.Provider value={context}>
+      <div className="message-area">
+        <div
+          ref={scrollRef}
+          className="message-scroll"
+          role="log"
+          aria-live="polite"
+          aria-relevant="additions"
+          aria-busy={loadingOlder}
+          data-history={hasOlder ? 'partial' : 'complete'}
+          aria-label={`Conversation in ${roomName}`}
+          onScroll={onScroll}
+          onKeyDown={onKeyDown}
+          onFocus={(e) => {
+            const key = (e.target as HTMLElement).matches('article.msg')
+              ? (e.target as HTMLElement).closest<HTMLElement>('.row')?.dataset.key
+              : undefined;
+            if (key) setActiveKey(key);
+          }}
+        >
+          <div style={{ height: topPad }} aria-hidden="true" />
+          <div style={{ height: total, position: 'relative', width: '100%' }}>
+            {virtualizer.getVirtualItems().map((v) => {
+              const row = rows[v.index];
+              if (!row) return null;
+              return (
+                <div
+                  key={v.key}
+                  data-index={v.index}
+                  data-key={v.key}
+                  ref={virtualizer.measureElement}
+                  className={v.key === highlight ? 'row jump-target' : 'row'}
+                  style={{ transform: `translateY(${v.start}px)` }}
+                >
+                  {v.index === 0 && !historyFailed && (
+                    <div className="history-top">
+                      {hasOlder ? (
+                        <span className="muted small">
+                          {loadingOlder ? 'Loading earlier messages…' : ''}
+                        </span>
+                      ) : (
+                        <span className="muted small">{beginning}</span>
+                      )}
+                    </div>
+                  )}
+                  {row.key === unreadKey && (
+                    <div className="unread-divider">
+                      <span>New messages</span>
+                    </div>
+                  )}
+                  {row.kind === 'day' ? (
+                    <div className="day-sep">
+                      <span>{row.label}</span>
+                    </div>
+                  ) : (
+                    <MessageRow
+                      message={row.message}
+                      grouped={row.grouped}
+                      mine={row.message.author.id === meId}
+                      canModerate={canModerate}
+                      readOnly={readOnly}
+                      actions={actions}
+                      tabStop={row.key === tabStop}
+                    />
+                  )}
+                </div>
+              );
+            })}
+          </div>
+          {rows.length === 0 && !hasOlder && !historyFailed && (
+            <p className="empty-room muted">
+              {readOnly ? 'No messages were sent here.' : 'No messages yet. Say hello!'}
+            </p>
+          )}
         </div>
-        {rows.length === 0 && !hasOlder && !historyFailed && (
-          <p className="empty-room muted">
-            {readOnly ? 'No messages were sent here.' : 'No messages yet. Say hello!'}
-          </p>
-        )}
-      </div>
-      {hasNewer ? (
-        <button type="button" className="new-messages" onClick={onJumpToLatest}>
-          {loadingNewer ? 'Loading newer messages…' : 'Jump to latest'} ↓
-        </button>
-      ) : (
-        unseen > 0 && (
-          <button type="button" className="new-messages" onClick={jumpToBottom}>
-            {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
+        {hasNewer ? (
+          <button type="button" className="new-messages" onClick={onJumpToLatest}>
+            {loadingNewer ? 'Loading newer messages…' : 'Jump to latest'} ↓
           </button>
-        )
-      )}
-    </div>
+        ) : (
+          (unseen > 0 || away) && (
+            <button type="button" className="new-messages" onClick={jumpToBottom}>
+              {unseen === 0
+                ? 'Jump to latest'
+                : unseen === 1
+                  ? '1 new message'
+                  : `${unseen} new messages`}{' '}
+              ↓
+            </button>
+          )
+        )}
+        {deleting && (
+          <ConfirmDialog
+            title="Delete this message?"
+            confirmLabel="Delete"
+            busy={false}
+            onConfirm={() => {
+              actions.onDelete(deleting);
+              setDeleting(null);
+            }}
+            onClose={() => setDeleting(null)}
+          >
+            <p>It is removed for everyone in the room.</p>
+          </ConfirmDialog>
+        )}
+        {help && <KeyboardHelp onClose={() => setHelp(false)} />}
+      </div>
+    </MessageCommandsContext.Provider>
   );
 }

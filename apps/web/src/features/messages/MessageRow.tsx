@@ -3,6 +3,8 @@ import { Avatar } from '../../ui/Avatar';
 import { EditIcon, ReplyIcon, TrashIcon } from '../../ui/icons';
 import { Markdown, plainPreview } from '../../ui/markdown';
 import { Reactions } from '../reactions/Reactions';
+import { MessageMenu } from './MessageMenu';
+import { QuoteLink } from './QuoteLink';
 import type { DisplayMessage } from './rows';
 
 export interface MessageActions {
@@ -13,6 +15,10 @@ export interface MessageActions {
   onDiscard: (m: DisplayMessage) => void;
   /** Adds (or removes) my reaction with this emoji. */
   onReact: (m: DisplayMessage, emoji: string, add: boolean) => void;
+  /** Opens the thread panel (threads' own, optional until it is wired). */
+  onThread?: ((m: DisplayMessage) => void) | undefined;
+  /** Opens the reaction picker by `anchor` (reactions' own, optional until it is wired). */
+  onPickReaction?: ((m: DisplayMessage, anchor?: HTMLElement) => void) | undefined;
 }
 
 function time(iso: string): string {
@@ -27,6 +33,7 @@ export const MessageRow = memo(function MessageRow({
   canModerate,
   readOnly,
   actions,
+  tabStop = false,
 }: {
   message: DisplayMessage;
   grouped: boolean;
@@ -35,6 +42,8 @@ export const MessageRow = memo(function MessageRow({
   /** An archived room: no reply, edit or delete. */
   readOnly: boolean;
   actions: MessageActions;
+  /** The list's one Tab stop (MessageList moves it with the arrow keys). */
+  tabStop?: boolean;
 }) {
   const deleted = m.deletedAt !== null;
   const sent = m.status === 'sent';
@@ -46,7 +55,7 @@ export const MessageRow = memo(function MessageRow({
       data-client-id={m.clientId}
       aria-label={`${m.author.displayName} at ${time(m.createdAt)}`}
       // Tapping a message focuses it, which shows its actions (there is no hover on touch).
-      tabIndex={-1}
+      tabIndex={tabStop ? 0 : -1}
     >
       <div className="msg-gutter">
         {grouped ? (
@@ -67,7 +76,7 @@ export const MessageRow = memo(function MessageRow({
           </div>
         )}
         {m.replyTo && (
-          <div className="reply-quote">
+          <QuoteLink message={m}>
             <span className="reply-arrow" aria-hidden="true">
               ↪
             </span>
@@ -76,7 +85,7 @@ export const MessageRow = memo(function MessageRow({
             <span className="reply-text">
               {m.replyTo.deleted ? 'Message deleted' : plainPreview(m.replyTo.body, 90)}
             </span>
-          </div>
+          </QuoteLink>
         )}
         {deleted ? (
           <p className="body deleted">This message was deleted.</p>
@@ -124,8 +133,10 @@ export const MessageRow = memo(function MessageRow({
             </button>
           ) : (
             <>
+              {/* Not Tab stops: the list is one (MessageList); keys and the menu reach these. */}
               <button
                 type="button"
+                tabIndex={-1}
                 onClick={() => actions.onReply(m)}
                 aria-label="Reply"
                 title="Reply"
@@ -135,6 +146,7 @@ export const MessageRow = memo(function MessageRow({
               {mine && (
                 <button
                   type="button"
+                  tabIndex={-1}
                   onClick={() => actions.onEdit(m)}
                   aria-label="Edit"
                   title="Edit"
@@ -145,6 +157,7 @@ export const MessageRow = memo(function MessageRow({
               {(mine || canModerate) && (
                 <button
                   type="button"
+                  tabIndex={-1}
                   onClick={() => setConfirming(true)}
                   aria-label="Delete"
                   title="Delete"
@@ -152,6 +165,7 @@ export const MessageRow = memo(function MessageRow({
                   <TrashIcon />
                 </button>
               )}
+              <MessageMenu message={m} />
             </>
           )}
         </div>

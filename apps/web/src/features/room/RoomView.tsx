@@ -92,6 +92,7 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
         canModerate={isAdmin}
         onNotice={setNotice}
         onTyping={onTyping}
+        unreadAfter={room.unread > 0 ? room.lastReadPosition : null}
         aboveComposer={<TypingIndicator names={[...typing.values()].map((t) => t.name)} />}
         readOnly={
           archived ? (
