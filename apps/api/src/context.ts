@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CLOSE_REVOKED } from '@parley/api-contract/schemas';
+import { CLOSE_REVOKED } from '@parley/api-contract/limits';
 import { TRPCError } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';

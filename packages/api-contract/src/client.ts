@@ -14,8 +14,7 @@ import {
   wsLink,
 } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
-import { LIMITS } from './limits.js';
-import { CLOSE_REVOKED } from './schemas.js';
+import { CLOSE_REVOKED, LIMITS } from './limits.js';
 import type { AppRouter } from './types.js';
 
 export { CLOSE_REVOKED };

@@ -57,3 +57,9 @@ export function mentionedNames(body: string): string[] {
   }
   return [...names];
 }
+
+/**
+ * The close code the server uses when the credentials behind a socket were revoked. Here, not in
+ * schemas.ts, so the web app's first download needs no zod for it.
+ */
+export const CLOSE_REVOKED = 4401;

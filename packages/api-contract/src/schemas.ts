@@ -252,9 +252,6 @@ export const tokenInputs = {
 
 export const signUpModeSchema = z.enum(['open', 'invite', 'closed']);
 
-/** The close code the server uses when the credentials behind a socket were revoked. */
-export const CLOSE_REVOKED = 4401;
-
 /**
  * Why the server closed a socket with 4401 (its close reason): `signed-out` (that session signed
  * out, here or from another device), `password-changed`, `deactivated` (by the workspace owner),

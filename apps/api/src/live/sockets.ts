@@ -1,4 +1,5 @@
-import { CLOSE_REVOKED, type RevokeReason } from '@parley/api-contract/schemas';
+import { CLOSE_REVOKED } from '@parley/api-contract/limits';
+import type { RevokeReason } from '@parley/api-contract/schemas';
 import type { WebSocket } from 'ws';
 import type { Caller } from '../auth/service.js';
 import type { AuthEvent, BusSubscriber } from './bus.js';

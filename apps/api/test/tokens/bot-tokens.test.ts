@@ -8,7 +8,7 @@ import {
   type ParleyClient,
   type ParleyClientOptions,
 } from '@parley/api-contract';
-import { CLOSE_REVOKED } from '@parley/api-contract/schemas';
+import { CLOSE_REVOKED } from '@parley/api-contract/limits';
 import { apiTokens, type DbHandle } from '@parley/db';
 import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';

@@ -1,4 +1,4 @@
-import { CLOSE_REVOKED } from '@parley/api-contract/schemas';
+import { CLOSE_REVOKED } from '@parley/api-contract/limits';
 import { createWSClient } from '@trpc/client';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 

@@ -72,6 +72,14 @@ export function Conversation({
       onReact: (m, emoji, add) => {
         if (m.id) toggleReaction(m.id, emoji, add);
       },
+      // The row's own "Add reaction" button opens (and places) the picker; the list keeps one
+      // Tab stop, so the keyboard reaches it through this command instead of Tab.
+      onPickReaction: (m) => {
+        if (!m.id) return;
+        document
+          .querySelector<HTMLButtonElement>(`[data-message-id="${m.id}"] .reaction-add`)
+          ?.click();
+      },
     }),
     [remove, send, toggleReaction],
   );

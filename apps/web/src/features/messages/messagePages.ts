@@ -61,7 +61,8 @@ export function upsertMessage(
   mine?: { meId: string; change?: ReactionChange },
   atTail = true,
 ): MessagePages | undefined {
-  if (!data) return data;
+  // Thread replies stay out of the room's list (the root shows their summary instead).
+  if (!data || message.threadId !== null) return data;
   const found: { message?: MessageView } = {};
   const merge = (current: MessageView) => {
     const next = keepNewest(current, message);
@@ -84,6 +85,22 @@ export function upsertMessage(
     { ...data, pages: [{ ...first, items: [message, ...first.items] }, ...rest] },
     message,
   );
+}
+
+/** A thread root's new reply summary (from a reply's event), if the root is loaded. */
+export function setThreadSummary(
+  data: MessagePages | undefined,
+  rootId: string,
+  thread: NonNullable<MessageView['thread']>,
+): MessagePages | undefined {
+  if (!data) return data;
+  let changed = false;
+  const pages = data.pages.map((page) => {
+    if (!page.items.some((m) => m.id === rootId)) return page;
+    changed = true;
+    return { ...page, items: page.items.map((m) => (m.id === rootId ? { ...m, thread } : m)) };
+  });
+  return changed ? { ...data, pages } : data;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type PageParam,
   type ReactionChange,
   renameUser,
+  setThreadSummary,
   upsertMessage,
 } from './messagePages';
 import { outbox, usePending } from './outbox';
@@ -123,14 +124,22 @@ export function useRoomMessages(roomId: string, meId: string, target: string | n
     trpc.live.roomEvents.subscriptionOptions(
       since === null ? skipToken : { roomId, lastEventId: since },
       {
-        onData: ({ data: event }) =>
+        onData: ({ data: event }) => {
+          const root = event.message.threadId;
+          if (event.type === 'message.created' && root !== null && event.rootThread) {
+            const thread = event.rootThread;
+            queryClient.setQueryData<MessagePages>(key, (data) =>
+              setThreadSummary(data, root, thread),
+            );
+          }
           apply(
             event.message,
             event.position,
             event.type === 'reaction.added' || event.type === 'reaction.removed'
               ? { ...event.reaction, added: event.type === 'reaction.added' }
               : undefined,
-          ),
+          );
+        },
       },
     ),
   );

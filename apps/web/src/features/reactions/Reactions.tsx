@@ -68,6 +68,8 @@ export function Reactions({
             aria-label={`${r.emoji} ${r.count}: ${who}`}
             title={who}
             disabled={!onToggle}
+            // The message list is one Tab stop; its arrow keys and commands reach these.
+            tabIndex={-1}
             onClick={() => onToggle?.(r.emoji, !r.me)}
           >
             <span className="reaction-emoji" aria-hidden="true">
@@ -88,6 +90,7 @@ export function Reactions({
           title="Add reaction"
           aria-haspopup="dialog"
           aria-expanded={picking !== null}
+          tabIndex={-1}
           onClick={() => (picking ? setPicking(null) : open())}
         >
           <span aria-hidden="true">☺+</span>

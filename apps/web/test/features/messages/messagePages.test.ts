@@ -5,6 +5,7 @@ import {
   messagesOf,
   newestPositionOf,
   renameUser,
+  setThreadSummary,
   upsertMessage,
 } from '../../../src/features/messages/messagePages';
 import { ana, ben, message, minutes } from './fixtures';
@@ -28,6 +29,16 @@ describe('upsertMessage', () => {
     const next = upsertMessage(pages(), m(7));
     expect(next?.pages[0]?.items.map((x) => x.position)).toEqual([7, 6, 5, 4]);
     expect(next?.pages[1]).toEqual(pages().pages[1]);
+  });
+
+  it('keeps thread replies out of the list and sets their root summary', () => {
+    const root = m(2);
+    const reply = { ...m(7), threadId: root.id };
+    expect(upsertMessage(pages(), reply)).toEqual(pages());
+    const thread = { replyCount: 1, lastReplyAt: reply.createdAt, participants: [ana.id] };
+    const next = setThreadSummary(pages(), root.id, thread);
+    expect(messagesOf(next).find((x) => x.id === root.id)?.thread).toEqual(thread);
+    expect(messagesOf(next).filter((x) => x.thread !== null)).toHaveLength(1);
   });
 
   it('replaces a message where it is, whichever page holds it', () => {
