@@ -28,18 +28,23 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'features/settings',
     'features/admin',
     'features/search',
+    'features/mentions',
+    'features/notifications',
   ],
   lib: [],
   ui: ['lib'],
   'features/auth': ['lib', 'ui'],
   'features/rooms': ['lib', 'ui'],
-  // Reaction chips under a message, :shortcode: completion in the composer.
-  'features/messages': ['lib', 'ui', 'features/reactions'],
+  // Reaction chips under a message, :shortcode: and @ completion in the composer.
+  'features/messages': ['lib', 'ui', 'features/reactions', 'features/mentions'],
   'features/reactions': ['lib', 'ui'],
   'features/search': ['lib', 'ui'],
+  'features/mentions': ['lib', 'ui'],
+  'features/notifications': ['lib', 'ui'],
   'features/room': ['lib', 'ui', 'features/rooms', 'features/messages'],
   // A new display name is auth.me's, written by features/auth (the one writer).
-  'features/settings': ['lib', 'ui', 'features/auth'],
+  // …and the desktop-notification permission is asked from Settings.
+  'features/settings': ['lib', 'ui', 'features/auth', 'features/notifications'],
   'features/admin': ['lib', 'ui'],
 };
 

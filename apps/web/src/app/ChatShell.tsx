@@ -2,16 +2,20 @@ import { lazy, Suspense, useState } from 'react';
 import { AccountBar } from '../features/auth/AccountBar';
 import { ScreenTabs } from '../features/auth/ScreenTabs';
 import { type Me, useMeUpdated, useSessionWatch } from '../features/auth/session';
+// Static, not lazy: the screen is small, and splitting it off made Rollup split a shared chunk
+// out of the first download, which cost more than the screen (build-size.json).
+import { MentionsScreen } from '../features/mentions/MentionsScreen';
 import { COMPOSER_ID } from '../features/messages/Composer';
 import { outbox } from '../features/messages/outbox';
 import { useOutboxSender } from '../features/messages/useSendMessage';
+import { onUserEvent, useHiddenUnread } from '../features/notifications/desktop';
 import { RoomView } from '../features/room/RoomView';
 import { RoomDialog, type RoomDialogKind } from '../features/rooms/dialogs';
 import { useRemovalNotice } from '../features/rooms/removalNotice';
 import { useCurrentRoom, useRoomListLive } from '../features/rooms/roomList';
 import { Sidebar } from '../features/rooms/Sidebar';
 import { SearchBox } from '../features/search/SearchBox';
-import { useScreenRoute } from '../lib/route';
+import { currentRoomId, useScreenRoute } from '../lib/route';
 import { Notice } from '../ui/Notice';
 import { ConnectionBanner } from './ConnectionBanner';
 import { usePageTitle } from './pageTitle';
@@ -32,8 +36,10 @@ const AdminScreen = lazy(() =>
 export function ChatShell({ me }: { me: Me }) {
   const [dialog, setDialog] = useState<RoomDialogKind | null>(null);
   const meUpdated = useMeUpdated();
+  const { roomId, room, rooms } = useCurrentRoom();
   useRoomListLive(me.id, (event) => {
     if (event.type === 'user.updated' && event.user.id === me.id) meUpdated(event.user);
+    onUserEvent(event, rooms, me.id, currentRoomId());
   });
   useSessionWatch();
   const screen = useScreenRoute();
@@ -42,11 +48,12 @@ export function ChatShell({ me }: { me: Me }) {
       <SettingsScreen me={me} tabs={<ScreenTabs me={me} />} />
     ) : screen === 'admin' && me.role === 'owner' ? (
       <AdminScreen me={me} tabs={<ScreenTabs me={me} />} />
+    ) : screen === 'mentions' ? (
+      <MentionsScreen />
     ) : null;
   useOutboxSender(me.id);
   useRecoverFailedQueries();
-  const { roomId, room, rooms } = useCurrentRoom();
-  usePageTitle(rooms, roomId);
+  usePageTitle(rooms, roomId, useHiddenUnread());
   const removal = useRemovalNotice();
 
   return (

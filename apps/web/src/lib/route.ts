@@ -46,12 +46,12 @@ export function openMessage(roomId: string, messageId: string): void {
   location.hash = messageHref(roomId, messageId);
 }
 
-/** Screens that take the place of a room: #/settings, #/admin. */
-export type Screen = 'settings' | 'admin';
+/** Screens that take the place of a room: #/settings, #/admin, #/mentions. */
+export type Screen = 'settings' | 'admin' | 'mentions';
 
 export function currentScreen(): Screen | null {
   const name = /^#\/(\w+)$/.exec(location.hash)?.[1];
-  return name === 'settings' || name === 'admin' ? name : null;
+  return name === 'settings' || name === 'admin' || name === 'mentions' ? name : null;
 }
 
 export function useScreenRoute(): Screen | null {

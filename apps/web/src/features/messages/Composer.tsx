@@ -1,7 +1,9 @@
+import type { UserRef } from '@parley/api-contract';
 import { LIMITS } from '@parley/api-contract/limits';
 import { type KeyboardEvent, useEffect, useLayoutEffect, useRef } from 'react';
 import { SendIcon } from '../../ui/icons';
 import { plainPreview } from '../../ui/markdown';
+import { useMentionCompletion } from '../mentions/MentionCompletion';
 import { useShortcodeCompletion } from '../reactions/ShortcodeCompletion';
 import { useDraftField } from './drafts';
 import type { DisplayMessage } from './rows';
@@ -20,6 +22,8 @@ export function Composer({
   onSaveEdit,
   onEditLast,
   onTyping,
+  members,
+  meId,
 }: {
   roomName: string;
   /** Where this room's unsent text is kept (drafts.ts). */
@@ -33,12 +37,22 @@ export function Composer({
   /** ↑ in an empty composer: returns false when there is nothing of mine to edit. */
   onEditLast: () => boolean;
   onTyping: () => void;
+  /** Offered when I type `@`. */
+  members: readonly UserRef[];
+  meId: string;
 }) {
   // What I type is kept per room; an edit in progress is not a draft.
   const [draft, setDraft] = useDraftField(draftKey, 'body', editing !== null);
   const savedDraft = useRef('');
   const ref = useRef<HTMLTextAreaElement>(null);
   const shortcodes = useShortcodeCompletion(ref, draft, setDraft);
+  const completion = useMentionCompletion({
+    text: draft,
+    setText: setDraft,
+    inputRef: ref,
+    members,
+    meId,
+  });
 
   // Entering edit mode puts the message in the box; leaving it restores what I was typing.
   // (Before paint, so the box never shows "Editing" with an empty draft.)
@@ -109,7 +123,7 @@ export function Composer({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (shortcodes.onKeyDown(e)) return;
+    if (completion.onKeyDown(e) || shortcodes.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -174,7 +188,9 @@ export function Composer({
           onKeyDown={onKeyDown}
           aria-invalid={tooLong || undefined}
           enterKeyHint="send"
+          {...completion.inputProps}
         />
+        {completion.list}
         <button
           type="submit"
           className="send-btn"

@@ -27,6 +27,7 @@ export function Conversation({
   aboveComposer,
   readOnly,
   unreadAfter,
+  members,
 }: {
   messages: RoomMessages;
   roomId: string;
@@ -44,6 +45,8 @@ export function Conversation({
   readOnly?: ReactNode;
   /** My read position when the room opened, if it had unread messages: the list lands there. */
   unreadAfter: number | null;
+  /** The room's members, for `@` completion. */
+  members: readonly UserRef[];
 }) {
   const drafts = draftKey(me.id, roomId);
   const [replyTo, setReplyTo] = useDraftField(drafts, 'replyTo');
@@ -166,6 +169,8 @@ export function Conversation({
           }}
           onEditLast={onEditLast}
           onTyping={onTyping}
+          members={members}
+          meId={me.id}
         />
       )}
     </>

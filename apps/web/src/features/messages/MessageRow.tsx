@@ -50,10 +50,10 @@ export const MessageRow = memo(function MessageRow({
   const [confirming, setConfirming] = useState(false);
   return (
     <article
-      className={`msg ${grouped ? 'grouped' : ''} ${m.status} ${mine ? 'mine' : ''}`}
+      className={`msg ${grouped ? 'grouped' : ''} ${m.status} ${mine ? 'mine' : ''} ${m.mentionsMe ? 'mentions-me' : ''}`}
       data-message-id={m.id ?? undefined}
       data-client-id={m.clientId}
-      aria-label={`${m.author.displayName} at ${time(m.createdAt)}`}
+      aria-label={`${m.author.displayName} at ${time(m.createdAt)}${m.mentionsMe ? ', mentions you' : ''}`}
       // Tapping a message focuses it, which shows its actions (there is no hover on touch).
       tabIndex={tabStop ? 0 : -1}
     >

@@ -16,6 +16,8 @@ export interface DisplayMessage {
   status: 'sent' | PendingMessage['status'];
   error?: string | undefined;
   position: number | null;
+  /** The message mentions me (highlighted). */
+  mentionsMe: boolean;
 }
 
 export type Row =
@@ -61,6 +63,7 @@ export function buildRows(
     reactions: m.reactions,
     status: 'sent',
     position: m.position,
+    mentionsMe: m.mentions.includes(me.id),
   }));
   const confirmed = new Set(messages.filter((m) => m.author.id === me.id).map((m) => m.clientId));
   for (const p of pending) {
@@ -79,6 +82,7 @@ export function buildRows(
       status: p.status,
       error: p.error,
       position: null,
+      mentionsMe: false,
     });
   }
 

@@ -1,6 +1,7 @@
 import type { RoomSummary } from '@parley/api-contract';
 import { openRoom } from '../../lib/route';
 import { BackIcon, LockIcon } from '../../ui/icons';
+import { NotifyLevelSelect } from './NotifyLevelSelect';
 
 export function RoomHeader({
   room,
@@ -81,8 +82,14 @@ export function RoomHeader({
           )}
         </div>
       </div>
+      {isDirect && (
+        <div className="room-actions">
+          <NotifyLevelSelect room={room} />
+        </div>
+      )}
       {!isDirect && (
         <div className="room-actions">
+          <NotifyLevelSelect room={room} />
           {!archived && (
             <button type="button" className="btn small" onClick={onInvite}>
               Invite

@@ -10,7 +10,7 @@ import { beginningOf, roomLabel } from '../rooms/labels';
 import { useRefreshRoomList } from '../rooms/roomList';
 import { InviteDialog } from './InviteDialog';
 import { MemberList } from './MemberList';
-import { useLeaveRoom, useRefreshMembers } from './membership';
+import { useLeaveRoom, useMembers, useRefreshMembers } from './membership';
 import { RoomHeader } from './RoomHeader';
 import { RoomSettingsDialog } from './RoomSettingsDialog';
 import { useSetArchived } from './roomSettings';
@@ -20,12 +20,15 @@ import { useRoomActivity, useTypingSignal } from './useRoomActivity';
 
 type Dialog = 'invite' | 'settings' | 'leave';
 
+const NO_MEMBERS: UserRef[] = [];
+
 /** One open room: its header and members, the conversation, who is typing. */
 export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
   const roomId = room.id;
   const messages = useRoomMessages(roomId, me.id, useMessageTarget());
   useReadMarker(room, messages.newestPosition);
   const refreshMembers = useRefreshMembers(roomId);
+  const members = useMembers(roomId);
   const refreshRooms = useRefreshRoomList();
   // Someone joined, left, was removed or changed role: the member list and the header follow.
   const { online, typing } = useRoomActivity(
@@ -93,6 +96,7 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
         onNotice={setNotice}
         onTyping={onTyping}
         unreadAfter={room.unread > 0 ? room.lastReadPosition : null}
+        members={members.data ?? NO_MEMBERS}
         aboveComposer={<TypingIndicator names={[...typing.values()].map((t) => t.name)} />}
         readOnly={
           archived ? (

@@ -1,6 +1,6 @@
 import type { RoomSummary } from '@parley/api-contract';
 import type { ReactNode } from 'react';
-import { roomHref, useRoomRoute } from '../../lib/route';
+import { roomHref, screenHref, useRoomRoute, useScreenRoute } from '../../lib/route';
 import { Avatar } from '../../ui/Avatar';
 import { LockIcon, PlusIcon } from '../../ui/icons';
 import { plainPreview } from '../../ui/markdown';
@@ -25,6 +25,8 @@ export function Sidebar({
   const { open, archived } = splitArchived(rooms.data ?? []);
   const channels = open.filter((r) => r.kind !== 'direct');
   const directs = open.filter((r) => r.kind === 'direct');
+  const screen = useScreenRoute();
+  const mentionTotal = open.reduce((n, r) => n + (r.id === activeId ? 0 : r.mentionCount), 0);
 
   return (
     <div className="sidebar">
@@ -51,6 +53,24 @@ export function Sidebar({
         </button>
       </div>
       <nav className="room-nav" aria-label="Conversations">
+        <a
+          href={screenHref('mentions')}
+          className={`room-link mentions-link ${screen === 'mentions' ? 'active' : ''}`}
+          aria-current={screen === 'mentions' ? 'page' : undefined}
+        >
+          <span className="hash" aria-hidden="true">
+            @
+          </span>
+          <span className="room-text">
+            <span className="room-name">Mentions</span>
+          </span>
+          {mentionTotal > 0 && (
+            <span className="badge mention-badge">
+              {mentionTotal > 99 ? '99+' : mentionTotal}
+              <span className="sr-only"> unread</span>
+            </span>
+          )}
+        </a>
         <div className="nav-section">
           <div className="nav-title">
             <span>Rooms</span>
@@ -108,6 +128,7 @@ export function Sidebar({
  */
 function RoomLink({ room, active }: { room: RoomSummary; active: boolean }) {
   const unread = active ? 0 : room.unread;
+  const mentions = active ? 0 : room.mentionCount;
   const preview = room.lastMessage
     ? room.lastMessage.body
       ? plainPreview(room.lastMessage.body, 60)
@@ -137,6 +158,12 @@ function RoomLink({ room, active }: { room: RoomSummary; active: boolean }) {
           </span>
           {preview && <span className="room-preview">{preview}</span>}
         </span>
+        {mentions > 0 && (
+          <span className="badge mention-badge" title="Mentions of you">
+            @{mentions > 99 ? '99+' : mentions}
+            <span className="sr-only"> {mentions === 1 ? 'mention' : 'mentions'}</span>
+          </span>
+        )}
         {unread > 0 && (
           <span className="badge">
             {unread > 99 ? '99+' : unread}

@@ -1,3 +1,4 @@
+import type { NotifyLevel } from '@parley/api-contract';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { flushSync } from 'react-dom';
 import { openRoom } from '../../lib/route';
@@ -55,4 +56,21 @@ export function useOpenDirect({ onDone, onError }: Callbacks) {
   return useMutation(
     trpc.rooms.openDirect.mutationOptions({ onSuccess: (room) => goToRoom(room.id), onError }),
   );
+}
+
+/**
+ * Sets my notification level of a room. The room list follows from my own stream
+ * (`room.notifications`), which also tells my other devices.
+ */
+export function useSetNotifications(roomId: string, onError: (error: unknown) => void) {
+  const trpc = useTRPC();
+  const refresh = useRefreshRoomList();
+  const { mutate, isPending } = useMutation(
+    // Refreshed too, in case the stream is between connections.
+    trpc.rooms.setNotifications.mutationOptions({ onSuccess: () => void refresh(), onError }),
+  );
+  return {
+    setLevel: (level: NotifyLevel) => mutate({ roomId, level }),
+    saving: isPending,
+  };
 }

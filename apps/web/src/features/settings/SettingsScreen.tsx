@@ -5,11 +5,12 @@ import { errorCode, fieldIssues, friendlyError } from '../../lib/errors';
 import { check } from '../../lib/validate';
 import { FormError, FormStatus, focusFirstError, TextField, useForm } from '../../ui/form';
 import { Page, PageSection } from '../../ui/Page';
+import { NotificationsPermission } from '../notifications/NotificationsPermission';
 import { useChangePassword, useUpdateProfile } from './account';
 import { BotTokens } from './BotTokens';
 import { SessionList } from './SessionList';
 
-/** My account: profile, password, signed-in devices, bot tokens. */
+/** My account: profile, password, desktop notifications, signed-in devices, bot tokens. */
 export function SettingsScreen({ me, tabs }: { me: UserRef; tabs?: ReactNode }) {
   return (
     <Page title="Settings" tabs={tabs}>
@@ -21,6 +22,12 @@ export function SettingsScreen({ me, tabs }: { me: UserRef; tabs?: ReactNode }) 
         description="Changing it signs you out everywhere else; this device stays signed in."
       >
         <PasswordForm username={me.username} />
+      </PageSection>
+      <PageSection
+        title="Desktop notifications"
+        description="Direct messages and mentions of you, while Parley's tab is hidden or another room is open. Each room's menu sets what it notifies."
+      >
+        <NotificationsPermission />
       </PageSection>
       <PageSection title="Sessions" description="The devices signed in to your account.">
         <SessionList />
