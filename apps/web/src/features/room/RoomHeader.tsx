@@ -1,7 +1,12 @@
 import type { RoomSummary } from '@parley/api-contract';
+import { lazy, Suspense } from 'react';
 import { openRoom } from '../../lib/route';
 import { BackIcon, LockIcon } from '../../ui/icons';
-import { NotifyLevelSelect } from './NotifyLevelSelect';
+
+// Not needed for the first paint of a room: loaded just after it.
+const NotifyLevelSelect = lazy(() =>
+  import('./NotifyLevelSelect').then((m) => ({ default: m.NotifyLevelSelect })),
+);
 
 export function RoomHeader({
   room,
@@ -84,12 +89,16 @@ export function RoomHeader({
       </div>
       {isDirect && (
         <div className="room-actions">
-          <NotifyLevelSelect room={room} />
+          <Suspense fallback={null}>
+            <NotifyLevelSelect room={room} />
+          </Suspense>
         </div>
       )}
       {!isDirect && (
         <div className="room-actions">
-          <NotifyLevelSelect room={room} />
+          <Suspense fallback={null}>
+            <NotifyLevelSelect room={room} />
+          </Suspense>
           {!archived && (
             <button type="button" className="btn small" onClick={onInvite}>
               Invite
