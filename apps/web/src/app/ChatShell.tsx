@@ -8,7 +8,7 @@ import { MentionsScreen } from '../features/mentions/MentionsScreen';
 import { COMPOSER_ID } from '../features/messages/Composer';
 import { outbox } from '../features/messages/outbox';
 import { useOutboxSender } from '../features/messages/useSendMessage';
-import { onUserEvent, useHiddenUnread } from '../features/notifications/desktop';
+import { countHidden, useHiddenUnread } from '../features/notifications/hiddenUnread';
 import { RoomView } from '../features/room/RoomView';
 import { RoomDialog, type RoomDialogKind } from '../features/rooms/dialogs';
 import { useRemovalNotice } from '../features/rooms/removalNotice';
@@ -39,7 +39,14 @@ export function ChatShell({ me }: { me: Me }) {
   const { roomId, room, rooms } = useCurrentRoom();
   useRoomListLive(me.id, (event) => {
     if (event.type === 'user.updated' && event.user.id === me.id) meUpdated(event.user);
-    onUserEvent(event, rooms, me.id, currentRoomId());
+    const openId = currentRoomId();
+    countHidden(event, me.id, openId);
+    // The notifier loads with the first message from someone else (not for a first paint).
+    if (event.type === 'room.activity' && event.change === 'created' && event.authorId !== me.id) {
+      void import('../features/notifications/desktop').then((m) =>
+        m.notifyFor(event, rooms, me.id, openId),
+      );
+    }
   });
   useSessionWatch();
   const screen = useScreenRoute();

@@ -1,5 +1,4 @@
 import type { RoomSummary, UserEvent } from '@parley/api-contract';
-import { useSyncExternalStore } from 'react';
 import { openRoom } from '../../lib/route';
 
 type Activity = Extract<UserEvent, { type: 'room.activity' }>;
@@ -53,51 +52,14 @@ function show(event: Activity, room: RoomSummary, meId: string): void {
   };
 }
 
-// Messages from others that arrived in the open room while the tab was hidden (the room is
-// marked read as they arrive, so the room list does not count them): the tab title does.
-let hiddenUnread = 0;
-const listeners = new Set<() => void>();
-const changed = () => {
-  for (const listener of listeners) listener();
-};
-if (typeof document !== 'undefined') {
-  document.addEventListener('visibilitychange', () => {
-    if (!document.hidden && hiddenUnread > 0) {
-      hiddenUnread = 0;
-      changed();
-    }
-  });
-}
-
-/** How many messages arrived in the open room while the tab was hidden. */
-export function useHiddenUnread(): number {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    () => hiddenUnread,
-  );
-}
-
-/** Called with every event of my stream (after the room list has taken it). */
-export function onUserEvent(
-  event: UserEvent,
+/** A new message from my stream (loaded on the first one: not needed for a first paint). */
+export function notifyFor(
+  event: Activity,
   rooms: readonly RoomSummary[] | undefined,
   meId: string,
   openRoomId: string | null,
 ): void {
-  if (event.type !== 'room.activity') return;
   const hidden = document.hidden;
-  if (
-    hidden &&
-    event.change === 'created' &&
-    event.roomId === openRoomId &&
-    event.authorId !== meId
-  ) {
-    hiddenUnread++;
-    changed();
-  }
   const room = rooms?.find((r) => r.id === event.roomId);
   if (room && shouldNotify(event, room, { meId, openRoomId, hidden })) show(event, room, meId);
 }
