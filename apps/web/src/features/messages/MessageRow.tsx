@@ -95,7 +95,7 @@ export const MessageRow = memo(function MessageRow({
             {m.editedAt && <span className="edited"> (edited)</span>}
           </div>
         )}
-        {sent && !deleted && (
+        {sent && !deleted && m.reactions.length > 0 && (
           <Reactions
             reactions={m.reactions}
             onToggle={readOnly ? undefined : (emoji, add) => actions.onReact(m, emoji, add)}
@@ -164,6 +164,13 @@ export const MessageRow = memo(function MessageRow({
                 >
                   <TrashIcon />
                 </button>
+              )}
+              {/* With no reactions yet, "Add reaction" is one of the hover actions. */}
+              {m.reactions.length === 0 && (
+                <Reactions
+                  reactions={m.reactions}
+                  onToggle={(e, add) => actions.onReact(m, e, add)}
+                />
               )}
               <MessageMenu message={m} />
             </>

@@ -82,7 +82,9 @@ export function useRoomMessages(roomId: string, meId: string, target: string | n
   });
   // The newest loaded page is the room's latest (always, unless this is a window that has not
   // been paged up to the present yet).
-  const atTail = history.data !== undefined && !history.hasPreviousPage;
+  // Before its first page arrives (or while it fails) the room's own list counts as at the
+  // tail, so what I write meanwhile shows there; a window in the past does not.
+  const atTail = history.data === undefined ? target === null : !history.hasPreviousPage;
   const atTailRef = useRef(atTail);
   atTailRef.current = atTail;
 

@@ -1,12 +1,9 @@
 import type { RoomSummary } from '@parley/api-contract';
-import { lazy, Suspense } from 'react';
 import { openRoom } from '../../lib/route';
 import { BackIcon, LockIcon } from '../../ui/icons';
-
-// Not needed for the first paint of a room: loaded just after it.
-const NotifyLevelSelect = lazy(() =>
-  import('./NotifyLevelSelect').then((m) => ({ default: m.NotifyLevelSelect })),
-);
+// In the first download: a lazy chunk that cannot load (the server down as a room opens)
+// would take the whole room view down with it.
+import { NotifyLevelSelect } from './NotifyLevelSelect';
 
 export function RoomHeader({
   room,
@@ -89,16 +86,12 @@ export function RoomHeader({
       </div>
       {isDirect && (
         <div className="room-actions">
-          <Suspense fallback={null}>
-            <NotifyLevelSelect room={room} />
-          </Suspense>
+          <NotifyLevelSelect room={room} />
         </div>
       )}
       {!isDirect && (
         <div className="room-actions">
-          <Suspense fallback={null}>
-            <NotifyLevelSelect room={room} />
-          </Suspense>
+          <NotifyLevelSelect room={room} />
           {!archived && (
             <button type="button" className="btn small" onClick={onInvite}>
               Invite
