@@ -190,8 +190,10 @@ describe.skipIf(skip !== null)('the message list in Chromium', () => {
     // A reply to an old message: its original is far above the bottom.
     await composer(b).focus();
     await b.keyboard.press('Shift+Tab');
+    // The list's tab stop is the message last focused (the previous test's); Home from there.
+    await expect.poll(() => focusedText(b), WAIT).toBe('Agreed on seventy-eight');
     await b.keyboard.press('Home');
-    expect(await focusedText(b)).toBe(note(1));
+    await expect.poll(() => focusedText(b), WAIT).toBe(note(1));
     for (let i = 0; i < 4; i++) await b.keyboard.press('ArrowDown');
     expect(await focusedText(b)).toBe(note(5));
     await b.keyboard.press('r');

@@ -42,6 +42,7 @@ const LIMITED: Record<string, RateName | 'send' | 'exempt'> = {
   'rooms.openDirect': 'direct',
   'rooms.markRead': 'reads',
   'rooms.update': 'roomSettings',
+  'rooms.setNotifications': 'reads',
   'rooms.setRole': 'roomSettings',
   'rooms.archive': 'roomSettings',
   'rooms.unarchive': 'roomSettings',
