@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { fail, ok, type Result } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { refuseArchived, requireMember } from '../rooms/access.js';
+import { lockedMessage } from './locks.js';
 import { messageView } from './views.js';
 
 type Reaction = MessageView['reactions'][number];
@@ -87,7 +88,7 @@ const MESSAGE_NOT_FOUND = 'Message not found.';
 /**
  * Adds or removes the caller's `emoji` on a message, idempotently: the (message, emoji, user)
  * key makes reacting twice one reaction, and only a change takes a position and an event.
- * The message row is locked first, so concurrent calls on one message (the same one five
+ * The room's row is locked first, so concurrent calls on one message (the same one five
  * times, or different emoji against the per-message cap) run one after another.
  */
 export async function changeReaction(
@@ -98,13 +99,10 @@ export async function changeReaction(
 ): Promise<Result<MessageView>> {
   const { messageId, emoji } = input;
   const outcome = await deps.db.transaction(async (tx): Promise<Result<number | null>> => {
-    const [message] = await tx
-      .select({ roomId: messages.roomId, deletedAt: messages.deletedAt })
-      .from(messages)
-      .where(eq(messages.id, messageId))
-      // Not FOR UPDATE: a reply being written in its thread holds a key-share lock on it (the
-      // thread_id foreign key) and waits for the room's lock, which this call takes next.
-      .for('no key update');
+    // The room's row, then the message's (the lock order of every write on a message: taking
+    // the message first deadlocked with an edit, which holds the room and waits for the
+    // message). With the room held, reactions to one message run one after another.
+    const message = await lockedMessage(tx, messageId);
     if (!message) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
     const access = await requireMember(tx, message.roomId, userId);
     if (!access.ok) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);

@@ -8,6 +8,7 @@ import type { PresenceTracker } from '../live/presence.js';
 import type { TypingTracker } from '../live/typing.js';
 import { refuseArchived, requireMember } from '../rooms/access.js';
 import { revealDirect } from '../rooms/service.js';
+import { lockedMessage } from './locks.js';
 import { type MentionChange, rewriteMentions } from './mentions.js';
 import { withReactions } from './reactions.js';
 import type { SendQueue } from './send-queue.js';
@@ -51,7 +52,9 @@ async function changeMessage(
 ): Promise<Result<MessageView>> {
   let mentioned: MentionChange = { added: [], removed: [] };
   const outcome = await deps.db.transaction(async (tx): Promise<Result<number | null>> => {
-    const [message] = await tx.select().from(messages).where(eq(messages.id, messageId));
+    // Lock order: the room's row, then the message's (lockRoom). What is checked below is
+    // read under the room's lock, so an edit queued behind a delete sees the message deleted.
+    const message = await lockedMessage(tx, messageId);
     if (!message) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
     const access = await requireMember(tx, message.roomId, userId);
     if (!access.ok) return fail('NOT_FOUND', MESSAGE_NOT_FOUND);
