@@ -20,9 +20,8 @@ export function findNginx() {
   return null;
 }
 
-/** deploy/nginx.conf with `nodes` ("host:port") as the upstream and `port` to listen on. */
-export function renderSite(port, nodes) {
-  const site = readFileSync(DEPLOY_NGINX_CONF, 'utf8');
+/** deploy/nginx.conf's upstream server lines replaced by `nodes` ("host:port"). */
+function withNodes(site, nodes) {
   const servers = nodes.map((n) => `    server ${n} max_fails=1 fail_timeout=5s;`).join('\n');
   let placed = false;
   const out = site
@@ -33,22 +32,67 @@ export function renderSite(port, nodes) {
       placed = true;
       return [servers];
     })
-    .join('\n')
-    .replace(/^(\s*)listen\s+80;/m, `$1listen 127.0.0.1:${port};`);
-  if (!placed || !out.includes(`listen 127.0.0.1:${port};`))
-    throw new Error('deploy/nginx.conf: no upstream server lines or no "listen 80;" to replace');
+    .join('\n');
+  if (!placed) throw new Error('deploy/nginx.conf: no upstream server lines to replace');
+  return out;
+}
+
+/** The top-level block of `site` that starts with `head` ("upstream parley", "server"). */
+function block(site, head) {
+  const match = new RegExp(`^${head} \\{\\n[\\s\\S]*?\\n\\}$`, 'm').exec(site);
+  if (!match) throw new Error(`deploy/nginx.conf: no top-level "${head} {" block`);
+  return match[0];
+}
+
+function listenOn(text, port) {
+  const out = text.replace(/^(\s*)listen\s+80;/m, `$1listen 127.0.0.1:${port};`);
+  if (!out.includes(`listen 127.0.0.1:${port};`))
+    throw new Error('deploy/nginx.conf: no "listen 80;" to replace');
   return out;
 }
 
 /**
- * Starts nginx on `port` in front of `nodes`; `dir` is its scratch directory. Resolves once it
- * accepts connections. `reload(nodes)` changes the node list.
+ * deploy/nginx.conf with `nodes` ("host:port") as the upstream and `port` to listen on. With
+ * `pinned` (one port per node), also one server per node on its port that reaches only that
+ * node: a copy of the deploy file's own upstream and server blocks (same keep-alive, proxy and
+ * WebSocket settings) with just the node list and the listen port changed, so a test can put
+ * a client on a chosen node through the real configuration.
  */
-export async function startNginx({ port, nodes, dir, nginx = findNginx() ?? 'nginx' }) {
+export function renderSite(port, nodes, pinned = []) {
+  const site = readFileSync(DEPLOY_NGINX_CONF, 'utf8');
+  const out = listenOn(withNodes(site, nodes), port);
+  if (pinned.length === 0) return out;
+  if (pinned.length !== nodes.length) throw new Error('one pinned port per node');
+  const upstream = block(site, 'upstream parley');
+  const server = block(site, 'server');
+  if (!server.includes('proxy_pass http://parley;'))
+    throw new Error('deploy/nginx.conf: no "proxy_pass http://parley;" in its server block');
+  const extra = nodes.flatMap((node, i) => [
+    `# Only node ${i + 1} (${node}), on port ${pinned[i]}: the blocks above, copied.`,
+    withNodes(upstream, [node]).replace('upstream parley {', `upstream parley_node${i + 1} {`),
+    listenOn(server, pinned[i]).replace(
+      'proxy_pass http://parley;',
+      `proxy_pass http://parley_node${i + 1};`,
+    ),
+  ]);
+  return [out, ...extra, ''].join('\n');
+}
+
+/**
+ * Starts nginx on `port` in front of `nodes` (and on each `pinned` port in front of one node,
+ * see renderSite); `dir` is its scratch directory. Resolves once it accepts connections.
+ */
+export async function startNginx({
+  port,
+  nodes,
+  pinned = [],
+  dir,
+  nginx = findNginx() ?? 'nginx',
+}) {
   mkdirSync(dir, { recursive: true });
   const site = path.join(dir, 'parley.conf');
   const main = path.join(dir, 'nginx.conf');
-  writeFileSync(site, renderSite(port, nodes));
+  writeFileSync(site, renderSite(port, nodes, pinned));
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   writeFileSync(
     main,
@@ -89,6 +133,7 @@ export async function startNginx({ port, nodes, dir, nginx = findNginx() ?? 'ngi
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    pinnedUrls: pinned.map((p) => `http://127.0.0.1:${p}`),
     async stop() {
       if (child.exitCode === null) child.kill('SIGQUIT');
       await exited;

@@ -166,7 +166,7 @@ export async function createApp(options: AppOptions = {}): Promise<RunningApp> {
       roomLast: (roomId) => fanout.lastPosition(roomId),
     }),
     storage,
-    health: new Health(handle.db, log),
+    health: new Health(handle.db, log, link ? config.nodeId : undefined),
     sends: new SendQueue({ db: handle.db, events, typing, config }),
     metrics,
   };

@@ -44,6 +44,9 @@ export class Health {
   constructor(
     db: Db,
     private readonly log: Logger,
+    /** In cluster mode, this node's id: /healthz names it, so an operator (and the cluster
+     * tests) can tell which node behind the balancer answered. */
+    private readonly node?: string,
   ) {
     this.addCheck('database', async () => {
       let pending: string[];
@@ -68,13 +71,17 @@ export class Health {
   }
 
   /** What /healthz says: alive, and what it is living with. */
-  liveness(): { ok: true; degraded?: Record<string, string> } {
+  liveness(): { ok: true; node?: string; degraded?: Record<string, string> } {
     const degraded: Record<string, string> = {};
     for (const [name, reason] of this.degradations) {
       const why = reason();
       if (why) degraded[name] = why;
     }
-    return Object.keys(degraded).length > 0 ? { ok: true, degraded } : { ok: true };
+    return {
+      ok: true,
+      ...(this.node === undefined ? {} : { node: this.node }),
+      ...(Object.keys(degraded).length > 0 ? { degraded } : {}),
+    };
   }
 
   /** From now on /readyz answers 503 (the server is stopping). */

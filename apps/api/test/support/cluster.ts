@@ -61,14 +61,22 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
   return { proc, port, url: `http://127.0.0.1:${port}` };
 }
 
-/** nginx with deploy/nginx.conf in front of `ports`, on a free port. */
+/**
+ * nginx with deploy/nginx.conf in front of `ports`, on a free port; with `pinned`, also one free
+ * port per node that reaches only that node through a copy of the same blocks
+ * (`pinnedUrls[i]` is node i's), so a test can choose a client's node.
+ */
 export async function startTestNginx(
   ports: number[],
+  options: { pinned?: boolean } = {},
 ): Promise<LocalNginx & { dir: string; close(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-nginx-'));
+  const pinned: number[] = [];
+  if (options.pinned) for (const _ of ports) pinned.push(await freePort());
   const nginx = await startNginx({
     port: await freePort(),
     nodes: ports.map((p) => `127.0.0.1:${p}`),
+    pinned,
     dir,
   });
   return {
