@@ -430,7 +430,7 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
       .locator('article.msg', { hasText: 'worth a reply' })
       .first();
     await question.locator('.body').click();
-    await question.getByRole('button', { name: 'Reply' }).waitFor(WAIT);
+    await question.getByRole('button', { name: 'Reply', exact: true }).waitFor(WAIT);
     expect(await smallTargets(page), 'message actions').toEqual([]);
     expect(await coveredByActions(page)).toEqual([]);
     await page

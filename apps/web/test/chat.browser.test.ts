@@ -154,7 +154,7 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
 
     const hello = messageWith(b, 'Hello');
     await hello.hover();
-    await hello.getByRole('button', { name: 'Reply' }).click();
+    await hello.getByRole('button', { name: 'Reply', exact: true }).click();
     await b.getByText('Replying to').waitFor();
     await send(b, 'Hi Ana, **good** to be here');
 

@@ -3,8 +3,11 @@ import { useSyncExternalStore } from 'react';
 /**
  * The open room lives in the URL hash (#/room/<id>) so a reload comes back to it; with
  * /message/<id> after it, the room opens scrolled to that message (a search result, a mention).
+ * With /thread/<root> after that, the root's thread is open beside the room, and with
+ * /reply/<id> one of its replies is highlighted in it.
  */
-const ROOM_ROUTE = /^#\/room\/([\w-]+)(?:\/message\/([\w-]+))?$/;
+const ROOM_ROUTE =
+  /^#\/room\/([\w-]+)(?:\/message\/([\w-]+))?(?:\/thread\/([\w-]+)(?:\/reply\/([\w-]+))?)?$/;
 
 export function currentRoomId(): string | null {
   return ROOM_ROUTE.exec(location.hash)?.[1] ?? null;
@@ -13,6 +16,16 @@ export function currentRoomId(): string | null {
 /** The message the open room was asked to show (#/room/<room>/message/<id>), or null. */
 export function currentMessageTarget(): string | null {
   return ROOM_ROUTE.exec(location.hash)?.[2] ?? null;
+}
+
+/** The root of the open thread (…/thread/<root>), or null. */
+export function currentThreadRoot(): string | null {
+  return ROOM_ROUTE.exec(location.hash)?.[3] ?? null;
+}
+
+/** The reply the open thread was asked to show (…/thread/<root>/reply/<id>), or null. */
+export function currentThreadReply(): string | null {
+  return ROOM_ROUTE.exec(location.hash)?.[4] ?? null;
 }
 
 function subscribe(listener: () => void): () => void {
@@ -28,6 +41,12 @@ export function useMessageTarget(): string | null {
   return useSyncExternalStore(subscribe, currentMessageTarget);
 }
 
+export function useThreadRoute(): { rootId: string | null; replyId: string | null } {
+  const rootId = useSyncExternalStore(subscribe, currentThreadRoot);
+  const replyId = useSyncExternalStore(subscribe, currentThreadReply);
+  return { rootId, replyId };
+}
+
 export function roomHref(roomId: string): string {
   return `#/room/${roomId}`;
 }
@@ -37,13 +56,34 @@ export function openRoom(roomId: string | null): void {
   if (location.hash !== next) location.hash = next;
 }
 
-export function messageHref(roomId: string, messageId: string): string {
-  return `${roomHref(roomId)}/message/${messageId}`;
+/**
+ * A message in its room; a thread reply (`threadId`: its root) opens the room at the root with
+ * the thread open beside it and the reply highlighted there (the room's list has no replies).
+ */
+export function messageHref(roomId: string, messageId: string, threadId?: string | null): string {
+  return threadId
+    ? `${roomHref(roomId)}/message/${threadId}/thread/${threadId}/reply/${messageId}`
+    : `${roomHref(roomId)}/message/${messageId}`;
 }
 
 /** Opens a room scrolled to one message, loaded around it and briefly highlighted. */
-export function openMessage(roomId: string, messageId: string): void {
-  location.hash = messageHref(roomId, messageId);
+export function openMessage(roomId: string, messageId: string, threadId?: string | null): void {
+  location.hash = messageHref(roomId, messageId, threadId);
+}
+
+/** Opens a thread beside the room, keeping the message the room was opened at. */
+export function openThread(roomId: string, rootId: string): void {
+  const target = currentRoomId() === roomId ? currentMessageTarget() : null;
+  const next = `${target ? `${roomHref(roomId)}/message/${target}` : roomHref(roomId)}/thread/${rootId}`;
+  if (location.hash !== next) location.hash = next;
+}
+
+/** Closes the open thread; the room stays where it was. */
+export function closeThread(): void {
+  const roomId = currentRoomId();
+  if (!roomId) return;
+  const target = currentMessageTarget();
+  location.hash = target ? `${roomHref(roomId)}/message/${target}` : roomHref(roomId);
 }
 
 /** Screens that take the place of a room: #/settings, #/admin, #/mentions. */

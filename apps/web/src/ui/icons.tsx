@@ -87,3 +87,12 @@ export function GearIcon() {
     </Icon>
   );
 }
+
+export function ThreadIcon() {
+  return (
+    <Icon size={16}>
+      <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z" />
+      <path d="M8.5 10.5h7M8.5 14h4.5" />
+    </Icon>
+  );
+}

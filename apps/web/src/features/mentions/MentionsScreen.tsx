@@ -35,7 +35,10 @@ export function MentionsScreen() {
         <ul className="mention-results" aria-label="Mentions of you">
           {items.map(({ message, room }) => (
             <li key={message.id}>
-              <a className="mention-result" href={messageHref(room.id, message.id)}>
+              <a
+                className="mention-result"
+                href={messageHref(room.id, message.id, message.threadId)}
+              >
                 <Avatar user={message.author} size={28} />
                 <span className="mention-result-text">
                   <span className="mention-result-head">

@@ -24,6 +24,9 @@ export function Composer({
   onTyping,
   members,
   meId,
+  inputId = COMPOSER_ID,
+  label = 'Message',
+  placeholder = `Message ${roomName}`,
 }: {
   roomName: string;
   /** Where this room's unsent text is kept (drafts.ts). */
@@ -40,6 +43,10 @@ export function Composer({
   /** Offered when I type `@`. */
   members: readonly UserRef[];
   meId: string;
+  /** The textarea's id, label and placeholder (a thread's composer has its own). */
+  inputId?: string;
+  label?: string;
+  placeholder?: string;
 }) {
   // What I type is kept per room; an edit in progress is not a draft.
   const [draft, setDraft] = useDraftField(draftKey, 'body', editing !== null);
@@ -94,6 +101,11 @@ export function Composer({
       const active = document.activeElement;
       if (active?.matches('input, textarea, select, button, a[href], [contenteditable]')) return;
       if (document.querySelector('dialog[open]')) return;
+      // With a thread open beside the room, the key goes to the composer of the side that has
+      // the focus (the room's when nothing does).
+      const scope = (el: Element | null | undefined) =>
+        el?.closest('[data-composer-scope]') ?? null;
+      if (scope(active) !== scope(ref.current)) return;
       ref.current?.focus();
     };
     document.addEventListener('keydown', onKeyDown);
@@ -175,10 +187,10 @@ export function Composer({
       >
         <textarea
           ref={ref}
-          id={COMPOSER_ID}
-          aria-label="Message"
+          id={inputId}
+          aria-label={label}
           {...shortcodes.inputProps}
-          placeholder={`Message ${roomName}`}
+          placeholder={placeholder}
           rows={1}
           value={draft}
           onChange={(e) => {

@@ -28,6 +28,7 @@ export function Conversation({
   readOnly,
   unreadAfter,
   members,
+  onThread,
 }: {
   messages: RoomMessages;
   roomId: string;
@@ -47,6 +48,8 @@ export function Conversation({
   unreadAfter: number | null;
   /** The room's members, for `@` completion. */
   members: readonly UserRef[];
+  /** Opens a message's thread ("Reply in thread", its reply summary, `T`). */
+  onThread?: (m: DisplayMessage) => void;
 }) {
   const drafts = draftKey(me.id, roomId);
   const [replyTo, setReplyTo] = useDraftField(drafts, 'replyTo');
@@ -70,6 +73,7 @@ export function Conversation({
       onDelete: (m) => {
         if (m.id) remove({ messageId: m.id });
       },
+      onThread,
       onRetry: (m) => send.retry(m.clientId),
       onDiscard: (m) => send.discard(m.clientId),
       onReact: (m, emoji, add) => {
@@ -84,7 +88,7 @@ export function Conversation({
           ?.click();
       },
     }),
-    [remove, send, toggleReaction],
+    [remove, send, toggleReaction, onThread],
   );
 
   const onSend = (body: string) => {

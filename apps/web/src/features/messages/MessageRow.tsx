@@ -1,8 +1,9 @@
 import { memo, useState } from 'react';
 import { Avatar } from '../../ui/Avatar';
-import { EditIcon, ReplyIcon, TrashIcon } from '../../ui/icons';
+import { EditIcon, ReplyIcon, ThreadIcon, TrashIcon } from '../../ui/icons';
 import { Markdown, plainPreview } from '../../ui/markdown';
 import { Reactions } from '../reactions/Reactions';
+import { ThreadSummary } from '../threads/ThreadSummary';
 import { MessageMenu } from './MessageMenu';
 import { QuoteLink } from './QuoteLink';
 import type { DisplayMessage } from './rows';
@@ -101,6 +102,9 @@ export const MessageRow = memo(function MessageRow({
             onToggle={readOnly ? undefined : (emoji, add) => actions.onReact(m, emoji, add)}
           />
         )}
+        {sent && m.thread && m.thread.replyCount > 0 && actions.onThread && (
+          <ThreadSummary thread={m.thread} onOpen={() => actions.onThread?.(m)} />
+        )}
         {m.status === 'sending' && <span className="sending small muted">Sending…</span>}
         {m.status === 'waiting' && <span className="sending small muted">{m.error}</span>}
         {m.status === 'failed' && (
@@ -143,6 +147,17 @@ export const MessageRow = memo(function MessageRow({
               >
                 <ReplyIcon />
               </button>
+              {actions.onThread && (
+                <button
+                  type="button"
+                  tabIndex={-1}
+                  onClick={() => actions.onThread?.(m)}
+                  aria-label="Reply in thread"
+                  title="Reply in thread"
+                >
+                  <ThreadIcon />
+                </button>
+              )}
               {mine && (
                 <button
                   type="button"

@@ -17,6 +17,8 @@ export interface OutboxEntry {
   body: string;
   replyTo: MessageView['replyTo'];
   replyToId: string | undefined;
+  /** A reply in this thread (its root's id); unset for the room's own list. */
+  threadId?: string | undefined;
   createdAt: string;
   /** Why the server refused it; unset while it is still to be sent. */
   failed?: string | undefined;
@@ -29,6 +31,7 @@ export interface PendingMessage {
   body: string;
   replyTo: MessageView['replyTo'];
   replyToId: string | undefined;
+  threadId?: string | undefined;
   createdAt: string;
   /** sending: on its way or next in line; waiting: held (offline, or behind a failed one). */
   status: 'sending' | 'waiting' | 'failed';
@@ -69,6 +72,7 @@ export class Outbox {
   /** A send got no answer: nothing more is sent until `resume()`. */
   private offline = false;
   private views = new Map<string, PendingMessage[]>();
+  private threadViews = new WeakMap<PendingMessage[], Map<string | null, PendingMessage[]>>();
   private listeners = new Set<Listener>();
   private sentListeners = new Map<string, Set<SentListener>>();
 
@@ -107,7 +111,27 @@ export class Outbox {
     return [...this.byRoom.values()].flat();
   }
 
-  get = (roomId: string): PendingMessage[] => this.views.get(roomId) ?? EMPTY;
+  /**
+   * My unconfirmed messages in a room's list (`threadId` null) or in one of its threads. Thread
+   * replies share the room's queue (one order per room), each list shows its own.
+   */
+  get = (roomId: string, threadId: string | null = null): PendingMessage[] => {
+    const all = this.views.get(roomId) ?? EMPTY;
+    if (threadId === null && all.every((p) => !p.threadId)) return all;
+    // Memoised per view, so the same array comes back until the room's queue changes.
+    let byThread = this.threadViews.get(all);
+    if (!byThread) {
+      byThread = new Map();
+      this.threadViews.set(all, byThread);
+    }
+    let list = byThread.get(threadId);
+    if (!list) {
+      list = all.filter((p) => (p.threadId ?? null) === threadId);
+      if (list.length === 0) list = EMPTY;
+      byThread.set(threadId, list);
+    }
+    return list;
+  };
 
   /** Queues a message I wrote. */
   add(entry: OutboxEntry): void {
@@ -288,6 +312,7 @@ function isEntry(value: unknown): value is OutboxEntry {
     typeof e.body === 'string' &&
     typeof e.createdAt === 'string' &&
     (e.replyToId === undefined || typeof e.replyToId === 'string') &&
+    (e.threadId === undefined || typeof e.threadId === 'string') &&
     (e.replyTo === null || typeof e.replyTo === 'object') &&
     (e.failed === undefined || typeof e.failed === 'string')
   );
@@ -295,9 +320,9 @@ function isEntry(value: unknown): value is OutboxEntry {
 
 export const outbox = new Outbox(typeof localStorage === 'undefined' ? null : localOutboxStorage);
 
-/** My unconfirmed messages in a room, in the order I wrote them. */
-export function usePending(roomId: string): PendingMessage[] {
-  return useSyncExternalStore(outbox.subscribe, () => outbox.get(roomId));
+/** My unconfirmed messages in a room's list (or in one of its threads), in the order I wrote them. */
+export function usePending(roomId: string, threadId: string | null = null): PendingMessage[] {
+  return useSyncExternalStore(outbox.subscribe, () => outbox.get(roomId, threadId));
 }
 
 export function newClientId(): string {

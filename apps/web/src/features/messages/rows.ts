@@ -13,6 +13,8 @@ export interface DisplayMessage {
   editedAt: string | null;
   deletedAt: string | null;
   reactions: MessageView['reactions'];
+  /** A thread root's reply summary (null until it has replies, and on pending messages). */
+  thread: MessageView['thread'];
   status: 'sent' | PendingMessage['status'];
   error?: string | undefined;
   position: number | null;
@@ -61,6 +63,7 @@ export function buildRows(
     editedAt: m.editedAt,
     deletedAt: m.deletedAt,
     reactions: m.reactions,
+    thread: m.thread,
     status: 'sent',
     position: m.position,
     mentionsMe: m.mentions.includes(me.id),
@@ -79,6 +82,7 @@ export function buildRows(
       editedAt: null,
       deletedAt: null,
       reactions: [],
+      thread: null,
       status: p.status,
       error: p.error,
       position: null,

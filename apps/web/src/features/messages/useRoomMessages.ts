@@ -1,4 +1,4 @@
-import type { MessageView, UserRef } from '@parley/api-contract';
+import type { MessageView, RoomEvent, UserRef } from '@parley/api-contract';
 import { skipToken, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -31,6 +31,9 @@ export type ApplyMessage = (
 ) => void;
 
 export type RoomMessages = ReturnType<typeof useRoomMessages>;
+
+/** Hears every event of the room's one live subscription (threads keep their own cache). */
+export type RoomEventListener = (event: RoomEvent) => void;
 
 /**
  * A room's messages: the newest page first, older pages on demand, live events applied to the
@@ -122,6 +125,16 @@ export function useRoomMessages(roomId: string, meId: string, target: string | n
     [queryClient, key],
   );
 
+  // Others who need the room's events (an open thread) hear them from this one subscription,
+  // so they are resumed with it after a drop.
+  const listeners = useRef(new Set<RoomEventListener>());
+  const onEvent = useCallback((listener: RoomEventListener) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+
   useSubscription(
     trpc.live.roomEvents.subscriptionOptions(
       since === null ? skipToken : { roomId, lastEventId: since },
@@ -141,6 +154,7 @@ export function useRoomMessages(roomId: string, meId: string, target: string | n
               ? { ...event.reaction, added: event.type === 'reaction.added' }
               : undefined,
           );
+          for (const listener of listeners.current) listener(event);
         },
       },
     ),
@@ -166,5 +180,20 @@ export function useRoomMessages(roomId: string, meId: string, target: string | n
 
   const newestPosition = Math.max(lastEvent, messages.at(-1)?.position ?? 0);
 
-  return { history, messages, pending, newestPosition, apply, renamed, target, atTail };
+  // Whether the room's subscription runs (a window in the past has none until it reaches the
+  // latest message).
+  const live = since !== null;
+
+  return {
+    history,
+    messages,
+    pending,
+    newestPosition,
+    apply,
+    renamed,
+    target,
+    atTail,
+    onEvent,
+    live,
+  };
 }

@@ -26,6 +26,7 @@ async function sendEntry(client: TRPCClient<AppRouter>, e: OutboxEntry): Promise
       body: e.body,
       clientId: e.clientId,
       ...(e.replyToId ? { replyToId: e.replyToId } : {}),
+      ...(e.threadId ? { threadId: e.threadId } : {}),
     });
     return { ok: true, message };
   } catch (error) {
@@ -58,15 +59,16 @@ export function useOutboxSender(meId: string): void {
 /**
  * Writing into a room: a message shows at once as pending and goes out through the outbox, in
  * order; it becomes the server's copy when confirmed (by the reply or the live event, whichever
- * comes first). A refused one offers Retry and Discard.
+ * comes first). A refused one offers Retry and Discard. With `threadId`, into that thread.
  */
-export function useSendMessage(roomId: string) {
+export function useSendMessage(roomId: string, threadId: string | null = null) {
   return useMemo(
     () => ({
       send: (body: string, replyTo: DisplayMessage | null) =>
         outbox.add({
           clientId: newClientId(),
           roomId,
+          ...(threadId ? { threadId } : {}),
           body,
           replyToId: replyTo?.id ?? undefined,
           replyTo:
@@ -78,6 +80,6 @@ export function useSendMessage(roomId: string) {
       retry: (clientId: string) => outbox.retry(roomId, clientId),
       discard: (clientId: string) => outbox.discard(roomId, clientId),
     }),
-    [roomId],
+    [roomId, threadId],
   );
 }

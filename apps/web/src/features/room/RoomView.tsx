@@ -1,13 +1,18 @@
 import type { RoomSummary, UserRef } from '@parley/api-contract';
-import { useId, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { errorMessage } from '../../lib/errors';
-import { useMessageTarget } from '../../lib/route';
+import { openThread, useMessageTarget, useThreadRoute } from '../../lib/route';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Notice } from '../../ui/Notice';
 import { Conversation } from '../messages/Conversation';
+import type { DisplayMessage } from '../messages/rows';
 import { useRoomMessages } from '../messages/useRoomMessages';
 import { beginningOf, roomLabel } from '../rooms/labels';
 import { useRefreshRoomList } from '../rooms/roomList';
+// Static, not lazy: splitting the panel off made Rollup split a shared chunk out of the first
+// download, which cost more than the panel (0.8 kB brotli more, build-size.json).
+import { ThreadPanel } from '../threads/ThreadPanel';
+import { ThreadPeopleContext } from '../threads/ThreadSummary';
 import { InviteDialog } from './InviteDialog';
 import { MemberList } from './MemberList';
 import { useLeaveRoom, useMembers, useRefreshMembers } from './membership';
@@ -51,6 +56,17 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [showMembers, setShowMembers] = useState(false);
   const membersId = useId();
+  const thread = useThreadRoute();
+  const people = useMemo(
+    () => new Map((members.data ?? NO_MEMBERS).map((u) => [u.id, u])),
+    [members.data],
+  );
+  const onThread = useCallback(
+    (m: DisplayMessage) => {
+      if (m.id) openThread(roomId, m.id);
+    },
+    [roomId],
+  );
 
   const title = roomLabel(room);
   const peerOnline = room.peer ? (online?.has(room.peer.id) ?? room.peer.online) : false;
@@ -86,36 +102,59 @@ export function RoomView({ room, me }: { room: RoomSummary; me: UserRef }) {
         )}
       </div>
       {notice && <Notice message={notice} onDismiss={() => setNotice(null)} />}
-      <Conversation
-        messages={messages}
-        roomId={roomId}
-        roomName={title}
-        beginning={beginningOf(room)}
-        me={me}
-        canModerate={isAdmin}
-        onNotice={setNotice}
-        onTyping={onTyping}
-        unreadAfter={room.unread > 0 ? room.lastReadPosition : null}
-        members={members.data ?? NO_MEMBERS}
-        aboveComposer={<TypingIndicator names={[...typing.values()].map((t) => t.name)} />}
-        readOnly={
-          archived ? (
-            <div className="archived-note" role="status">
-              <span>This room is archived: it is read-only.</span>
-              {isAdmin && (
-                <button
-                  type="button"
-                  className="btn small"
-                  onClick={archiving.unarchive}
-                  disabled={archiving.pending}
-                >
-                  Unarchive
-                </button>
-              )}
-            </div>
-          ) : undefined
-        }
-      />
+      <ThreadPeopleContext.Provider value={people}>
+        {/* The conversation, and an open thread beside it (over it below 720 px). */}
+        <div className={`room-split ${thread.rootId ? 'with-thread' : ''}`}>
+          <div className="room-main">
+            <Conversation
+              messages={messages}
+              roomId={roomId}
+              roomName={title}
+              beginning={beginningOf(room)}
+              me={me}
+              canModerate={isAdmin}
+              onNotice={setNotice}
+              onTyping={onTyping}
+              unreadAfter={room.unread > 0 ? room.lastReadPosition : null}
+              members={members.data ?? NO_MEMBERS}
+              aboveComposer={<TypingIndicator names={[...typing.values()].map((t) => t.name)} />}
+              readOnly={
+                archived ? (
+                  <div className="archived-note" role="status">
+                    <span>This room is archived: it is read-only.</span>
+                    {isAdmin && (
+                      <button
+                        type="button"
+                        className="btn small"
+                        onClick={archiving.unarchive}
+                        disabled={archiving.pending}
+                      >
+                        Unarchive
+                      </button>
+                    )}
+                  </div>
+                ) : undefined
+              }
+              onThread={onThread}
+            />
+          </div>
+          {thread.rootId && (
+            <ThreadPanel
+              key={thread.rootId}
+              roomId={roomId}
+              rootId={thread.rootId}
+              replyId={thread.replyId}
+              roomName={title}
+              me={me}
+              members={members.data ?? NO_MEMBERS}
+              canModerate={isAdmin}
+              readOnly={archived}
+              room={messages}
+              onNotice={setNotice}
+            />
+          )}
+        </div>
+      </ThreadPeopleContext.Provider>
       {dialog === 'invite' && (
         <InviteDialog roomId={roomId} roomName={title} onClose={() => setDialog(null)} />
       )}

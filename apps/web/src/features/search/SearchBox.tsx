@@ -67,7 +67,7 @@ export function SearchBox() {
 
   const go = (hit: Hit) => {
     setOpen(false);
-    openMessage(hit.room.id, hit.message.id);
+    openMessage(hit.room.id, hit.message.id, hit.message.threadId);
   };
   const shown = open && query.trim().length > 0;
 
