@@ -38,10 +38,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // Reaction chips under a message, :shortcode: and @ completion in the composer.
   'features/messages': ['lib', 'ui', 'features/reactions', 'features/mentions'],
   'features/reactions': ['lib', 'ui'],
+  // The thread panel shows messages as the room does (rows, composer, outbox, reactions).
+  'features/threads': ['lib', 'ui', 'features/messages', 'features/reactions'],
   'features/search': ['lib', 'ui'],
   'features/mentions': ['lib', 'ui'],
   'features/notifications': ['lib', 'ui'],
-  'features/room': ['lib', 'ui', 'features/rooms', 'features/messages'],
+  'features/room': ['lib', 'ui', 'features/rooms', 'features/messages', 'features/threads'],
   // A new display name is auth.me's, written by features/auth (the one writer).
   // …and the desktop-notification permission is asked from Settings.
   'features/settings': ['lib', 'ui', 'features/auth', 'features/notifications'],

@@ -3,10 +3,10 @@ import { Avatar } from '../../ui/Avatar';
 import { EditIcon, ReplyIcon, ThreadIcon, TrashIcon } from '../../ui/icons';
 import { Markdown, plainPreview } from '../../ui/markdown';
 import { Reactions } from '../reactions/Reactions';
-import { ThreadSummary } from '../threads/ThreadSummary';
 import { MessageMenu } from './MessageMenu';
 import { QuoteLink } from './QuoteLink';
 import type { DisplayMessage } from './rows';
+import { ThreadSummary } from './ThreadSummary';
 
 export interface MessageActions {
   onReply: (m: DisplayMessage) => void;

@@ -6,13 +6,13 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Notice } from '../../ui/Notice';
 import { Conversation } from '../messages/Conversation';
 import type { DisplayMessage } from '../messages/rows';
+import { ThreadPeopleContext } from '../messages/ThreadSummary';
 import { useRoomMessages } from '../messages/useRoomMessages';
 import { beginningOf, roomLabel } from '../rooms/labels';
 import { useRefreshRoomList } from '../rooms/roomList';
 // Static, not lazy: splitting the panel off made Rollup split a shared chunk out of the first
 // download, which cost more than the panel (0.8 kB brotli more, build-size.json).
 import { ThreadPanel } from '../threads/ThreadPanel';
-import { ThreadPeopleContext } from '../threads/ThreadSummary';
 import { InviteDialog } from './InviteDialog';
 import { MemberList } from './MemberList';
 import { useLeaveRoom, useMembers, useRefreshMembers } from './membership';

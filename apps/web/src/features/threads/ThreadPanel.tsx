@@ -22,11 +22,11 @@ import {
   messageCommands,
 } from '../messages/messageCommands';
 import { buildRows, type DisplayMessage } from '../messages/rows';
+import { repliesLabel } from '../messages/ThreadSummary';
 import { useEditMessage } from '../messages/useEditMessage';
 import type { RoomMessages } from '../messages/useRoomMessages';
 import { useSendMessage } from '../messages/useSendMessage';
 import { useToggleReaction } from '../reactions/reactions';
-import { repliesLabel } from './ThreadSummary';
 import { useThread } from './useThread';
 
 /** The thread composer's textarea. */
