@@ -6,6 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { type Context, createContextFactory } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { guardSends } from '../limits/sockets.js';
+import { registerStream } from '../live/coalesce.js';
 import { fanoutEncoder } from '../live/encoder.js';
 import { appRouter } from '../router.js';
 import { isStorageFailure } from '../storage/space.js';
@@ -120,7 +121,10 @@ export function createHttpServer(deps: AppDeps): HttpServer {
       log.warn({ origin }, 'websocket upgrade from a foreign origin refused');
       return refuse(socket, '403 Forbidden');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      registerStream(ws, socket);
+      wss.emit('connection', ws, req);
+    });
   });
 
   return {

@@ -1,5 +1,7 @@
+import type { Duplex } from 'node:stream';
 import type { RoomEvent } from '@parley/api-contract/schemas';
 import type { WebSocket } from 'ws';
+import { holdForTurn, streamOf } from './coalesce.js';
 import { dataFramePrefix, type SubscriptionRequest } from './encoder.js';
 import type { FanoutSubscriber, SharedFrame } from './room-fanout.js';
 import type { EventStream } from './stream.js';
@@ -15,6 +17,8 @@ import type { EventStream } from './stream.js';
  */
 export class RoomDelivery implements FanoutSubscriber {
   readonly #prefix: Buffer | null;
+  /** The socket's network stream, corked for the turn so a batch's frames go in one write. */
+  readonly #stream: Duplex | undefined;
   /** While writing directly: the last position written, and how to hand delivery back. */
   #direct: { last: number; back(last: number | null): void } | null = null;
   #failure: { error: unknown } | null = null;
@@ -26,6 +30,7 @@ export class RoomDelivery implements FanoutSubscriber {
   ) {
     this.#prefix =
       socket && request ? Buffer.from(dataFramePrefix(request.id, request.jsonrpc)) : null;
+    this.#stream = socket && streamOf(socket);
     stream.onClose(() => this.#giveBack(null));
   }
 
@@ -56,6 +61,7 @@ export class RoomDelivery implements FanoutSubscriber {
       return false;
     }
     direct.last = event.position;
+    if (this.#stream) holdForTurn(this.#stream);
     this.socket.send(Buffer.concat([this.#prefix, frame.tail]), { binary: false });
     return true;
   }
