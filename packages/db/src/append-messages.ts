@@ -115,6 +115,9 @@ export async function appendMessages(
   );
   const room = sql`${roomId}::uuid`;
   const naming = batch.some((m) => (m.mentionNames?.length ?? 0) > 0);
+  // Thread checks and summaries only when a message of the batch is a thread reply: most
+  // batches have none, and the root join and the summary upsert cost every statement.
+  const threading = batch.some((m) => m.threadId);
   const rows = await queryRows<Row>(
     db,
     sql`
@@ -134,14 +137,18 @@ export async function appendMessages(
           when i.reply_to_id is not null and not exists (
             select 1 from ${messages} r where r.id = i.reply_to_id and r.room_id = ${room}
           ) then 'bad_reply'
-          when i.thread_id is not null and root.id is null then 'no_thread'
+          ${
+            threading
+              ? sql`when i.thread_id is not null and root.id is null then 'no_thread'
           when root.thread_id is not null then 'nested_thread'
-          when root.deleted_at is not null then 'deleted_thread'
+          when root.deleted_at is not null then 'deleted_thread'`
+              : sql``
+          }
           else 'created'
         end as outcome
       from input i
       left join ${memberships} m on m.room_id = ${room} and m.user_id = i.author_id
-      left join ${messages} root on root.id = i.thread_id and root.room_id = ${room}
+      ${threading ? sql`left join ${messages} root on root.id = i.thread_id and root.room_id = ${room}` : sql``}
       left join ${messages} existing
         on existing.author_id = i.author_id and existing.client_id = i.client_id
     ),
@@ -162,7 +169,9 @@ export async function appendMessages(
     logged as (
       insert into ${roomEvents} (room_id, position, type, message_id)
       select ${room}, position, 'message.created', id from inserted
-    ),
+    )${
+      threading
+        ? sql`,
     replied as (
       select thread_id as root_id, count(*) as n, max(created_at) as last_at,
         array_agg(author_id order by position desc) as authors
@@ -176,7 +185,9 @@ export async function appendMessages(
         last_reply_at = greatest(${messageThreads.lastReplyAt}, excluded.last_reply_at),
         participants = ${latestDistinct(sql`excluded.participants || ${messageThreads.participants}`)}
       returning root_id, reply_count, last_reply_at, participants
-    )${
+    )`
+        : sql``
+    }${
       naming
         ? sql`,
     mentioned as (
@@ -200,9 +211,14 @@ export async function appendMessages(
       floor(extract(epoch from r.deleted_at) * 1000)::float8 as reply_deleted_ms,
       ra.id as reply_author_id, ra.username as reply_author_username,
       ra.display_name as reply_author_display_name,
-      th.reply_count::float8 as thread_reply_count,
+      ${
+        threading
+          ? sql`th.reply_count::float8 as thread_reply_count,
       floor(extract(epoch from th.last_reply_at) * 1000)::float8 as thread_last_reply_ms,
-      to_json(th.participants) as thread_participants,
+      to_json(th.participants) as thread_participants,`
+          : sql`null::float8 as thread_reply_count, null::float8 as thread_last_reply_ms,
+      null::json as thread_participants,`
+      }
       ${
         naming
           ? sql`(select string_agg(x.user_id::text, ',') from mentioned x where x.message_id = n.id)`
@@ -213,8 +229,10 @@ export async function appendMessages(
     left join ${users} u on u.id = c.author_id
     left join ${messages} r on r.id = c.reply_to_id and n.id is not null
     left join ${users} ra on ra.id = r.author_id
-    left join threaded th on th.root_id = c.thread_id and n.id is not null
+    ${threading ? sql`left join threaded th on th.root_id = c.thread_id and n.id is not null` : sql``}
     order by c.ord`,
+    // Four texts at most (with or without mentions, with or without thread replies).
+    { prepared: true },
   );
   if (rows.length !== batch.length) throw new Error('appendMessages: one row per input expected');
   return rows.map((row, ord): AppendResult => {
