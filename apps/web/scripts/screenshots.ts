@@ -2,7 +2,8 @@
  * `pnpm screenshots`: builds the web app, starts a production-mode server on a fresh database,
  * seeds a demo (people, rooms, a conversation) and captures the main screens into
  * docs/screenshots/ (1280 px light and dark, 375 px light and dark, the room list at 375 px, sign-in,
- * Settings at 1280 px and 375 px, a new bot token, Admin light and dark).
+ * Settings at 1280 px and 375 px, a new bot token, Admin light and dark, a thread open beside the
+ * room at 1280 px and over it at 375 px).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -75,7 +76,17 @@ try {
   await say('mira', design.id, 'Love the empty states. Can we try the illustrations at 80%?');
 
   await say('ana', launch.id, 'Morning all! Launch checklist is in the doc, **three items left**.');
-  await say('ben', launch.id, 'Release notes draft: https://parley.dev/notes/0-9');
+  const notes = await say('ben', launch.id, 'Release notes draft: https://parley.dev/notes/0-9');
+  const reply = (who: string, body: string) =>
+    client(who).messages.send.mutate({
+      roomId: launch.id,
+      body,
+      clientId: `seed${n++}`,
+      threadId: notes.id,
+    });
+  await reply('ana', 'Looks good! Can we lead with the new search?');
+  await reply('dev', 'The upgrade steps need the `pnpm db:migrate` line.');
+  await reply('mira', 'Agree with Ana, search first. I will proofread the rest.');
   await say('ben', launch.id, 'Still missing the migration section, on it now.');
   const q = await say(
     'dev',
@@ -133,6 +144,8 @@ try {
       roomList?: boolean;
       /** Signed in: Settings (its top, or a bot token just created) or Admin. */
       screen?: 'settings' | 'bot-token' | 'admin';
+      /** Signed in: #launch-week with the release notes' thread open. */
+      thread?: boolean;
     },
   ) => {
     const ctx = await browser.newContext({
@@ -164,6 +177,13 @@ try {
       await page.getByRole('heading', { name: 'Admin' }).waitFor();
       await page.getByRole('list', { name: 'People' }).waitFor();
       await page.getByRole('list', { name: 'Invites' }).waitFor();
+    } else if (opts.thread) {
+      await signedIn(ctx, 'mira');
+      await page.goto(`${server.url}/#/room/${launch.id}/thread/${notes.id}`);
+      const panel = page.getByRole('complementary', { name: 'Thread' });
+      await panel.getByText('I will proofread the rest').waitFor();
+      await page.getByText('3 online').waitFor();
+      await page.mouse.move(0, 0);
     } else if (opts.roomList) {
       await signedIn(ctx, 'mira');
       await page.goto(server.url);
@@ -203,6 +223,9 @@ try {
     signedIn: true,
     roomList: true,
   });
+  const thread = { colorScheme: 'light', signedIn: true, thread: true } as const;
+  await shoot('thread', { ...thread, width: 1280, height: 800 });
+  await shoot('thread-mobile', { ...thread, width: 375, height: 812 });
   await shoot('sign-in', { width: 1280, height: 800, colorScheme: 'light', signedIn: false });
 
   // Mira (the first account) owns the workspace: invite-only, two invites, Dev deactivated.

@@ -130,6 +130,7 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
   let browser: Browser;
   let mira: ApiClient;
   let launchId: string;
+  let questionId: string;
 
   beforeAll(async () => {
     web = await buildWeb();
@@ -182,6 +183,14 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
       body: 'An answer.',
       clientId: `seed-${n++}`,
       replyToId: first?.id,
+    });
+    // A thread on the question (its panel is checked too).
+    questionId = first?.id ?? '';
+    await mira.messages.send.mutate({
+      roomId: launch.id,
+      body: 'Said in a thread.',
+      clientId: `seed-${n++}`,
+      threadId: questionId,
     });
     await others.ben?.messages.send.mutate({
       roomId: general.id,
@@ -264,6 +273,23 @@ describe.skipIf(skip !== null)('accessibility in Chromium', () => {
         await dialog.waitFor({ state: 'detached', ...WAIT });
       }
       await ctx.close();
+    });
+
+    it(`axe finds nothing in an open thread, beside the room and on a phone (${scheme})`, async () => {
+      for (const viewport of [
+        { width: 1280, height: 800 },
+        { width: 375, height: 812 },
+      ]) {
+        const { ctx, page } = await signedInPage(scheme, viewport);
+        await page.goto(`${server.url}/#/room/${launchId}/thread/${questionId}`);
+        const panel = page.getByRole('complementary', { name: 'Thread' });
+        await panel.getByText('Said in a thread.').waitFor(WAIT);
+        expect(await axeViolations(page), `${viewport.width} px`).toEqual([]);
+        await panel.locator('article.msg').last().hover();
+        expect(await axeViolations(page), `${viewport.width} px, actions`).toEqual([]);
+        if (viewport.width < 720) expect(await smallTargets(page)).toEqual([]);
+        await ctx.close();
+      }
     });
 
     it(`axe finds nothing on a phone-sized screen (${scheme})`, async () => {

@@ -156,6 +156,25 @@ describe.skipIf(skip !== null)('threads in Chromium', () => {
     await panel(b).waitFor({ state: 'detached', ...WAIT });
   });
 
+  it('B offline while A replies twice: back online, the open panel and the count catch up, once each', async () => {
+    await b.goto(`${server.url}/#/room/${roomId}/thread/${rootId}`);
+    await inPanel(b, 'Noodles it is').waitFor(WAIT);
+    await ctxB.setOffline(true);
+    const box = a.getByRole('textbox', { name: 'Reply in thread' });
+    for (const body of ['Booked a table', 'For six']) {
+      await box.fill(body);
+      await box.press('Enter');
+      await inPanel(a, body).and(a.locator('.sent')).waitFor(WAIT);
+    }
+    expect(await inPanel(b, 'Booked a table').count()).toBe(0);
+    await ctxB.setOffline(false);
+    await inPanel(b, 'For six').waitFor(WAIT);
+    await expect.poll(() => summary(b).textContent(), WAIT).toBe('4 replies');
+    expect(await inPanel(b, 'Booked a table').count()).toBe(1);
+    expect(await inPanel(b, 'For six').count()).toBe(1);
+    expect(await roomLog(b).getByText('For six').count()).toBe(0);
+  });
+
   it('below 720 px the thread is the whole screen, with a 44 px back button', async () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 760 } });
     try {

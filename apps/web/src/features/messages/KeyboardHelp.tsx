@@ -8,7 +8,7 @@ const LIST_KEYS: { keys: string; what: string }[] = [
   { keys: 'Home / End', what: 'First loaded / latest message' },
   { keys: 'Enter or Menu', what: 'Open the message’s actions menu' },
   { keys: 'R', what: 'Reply' },
-  { keys: 'T', what: 'Reply in thread' },
+  { keys: 'T', what: 'Reply in thread (opens the thread beside the room; Esc closes it)' },
   { keys: ':', what: 'Add a reaction' },
   { keys: 'E', what: 'Edit (your messages)' },
   { keys: 'Delete or Backspace', what: 'Delete (asks first)' },
