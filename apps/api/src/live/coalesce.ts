@@ -25,8 +25,13 @@ const held: Duplex[] = [];
 
 function release(): void {
   // Uncorking writes synchronously; a stream corked again meanwhile is in `held` again.
-  const streams = held.splice(0);
-  for (const stream of streams) stream.uncork();
+  for (const stream of held.splice(0)) {
+    try {
+      stream.uncork();
+    } catch {
+      // A stream that fails its write is destroyed and closes its socket: the others still go.
+    }
+  }
 }
 
 /** Holds the stream's writes until the current run of microtasks ends, then sends them at once. */

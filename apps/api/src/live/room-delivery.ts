@@ -6,6 +6,9 @@ import { dataFramePrefix, type SubscriptionRequest } from './encoder.js';
 import type { FanoutSubscriber, SharedFrame } from './room-fanout.js';
 import type { EventStream } from './stream.js';
 
+/** ws copies its options per send: one object for every text frame. */
+const TEXT = { binary: false } as const;
+
 /**
  * How one live.roomEvents subscription receives its room's events (live/room-fanout.ts).
  * While it catches up they go into its stream, and tRPC's iterator sends them (paced replay,
@@ -16,7 +19,7 @@ import type { EventStream } from './stream.js';
  * event), the bulk of the server's CPU per delivery. The frames are the ones tRPC would send.
  */
 export class RoomDelivery implements FanoutSubscriber {
-  readonly #prefix: Buffer | null;
+  readonly #prefix: string | null;
   /** The socket's network stream, corked for the turn so a batch's frames go in one write. */
   readonly #stream: Duplex | undefined;
   /** While writing directly: the last position written, and how to hand delivery back. */
@@ -28,8 +31,7 @@ export class RoomDelivery implements FanoutSubscriber {
     private readonly socket: WebSocket | undefined,
     request: SubscriptionRequest | undefined,
   ) {
-    this.#prefix =
-      socket && request ? Buffer.from(dataFramePrefix(request.id, request.jsonrpc)) : null;
+    this.#prefix = socket && request ? dataFramePrefix(request.id, request.jsonrpc) : null;
     this.#stream = socket && streamOf(socket);
     stream.onClose(() => this.#giveBack(null));
   }
@@ -62,7 +64,7 @@ export class RoomDelivery implements FanoutSubscriber {
     }
     direct.last = event.position;
     if (this.#stream) holdForTurn(this.#stream);
-    this.socket.send(Buffer.concat([this.#prefix, frame.tail]), { binary: false });
+    this.socket.send(frame.message(this.#prefix), TEXT);
     return true;
   }
 

@@ -16,11 +16,29 @@ export interface FanoutSubscriber {
 /** An event's tRPC data frame minus the subscription id, encoded once for every subscriber. */
 export class SharedFrame {
   #tail: Buffer | undefined;
+  /** Whole messages by prefix: subscribers whose prefixes are equal share one buffer. */
+  #messages: Map<string, Buffer> | undefined;
   constructor(private readonly event: RoomEvent) {}
   /** The bytes after a subscriber's prefix (live/encoder.ts `dataFramePrefix`). */
   get tail(): Buffer {
     this.#tail ??= Buffer.from(dataFrameTail(String(this.event.position), this.event));
     return this.#tail;
+  }
+  /**
+   * The whole message for a subscriber's prefix. Prefixes differ only in the request id, and
+   * clients number their requests from 1, so most subscribers of an event share one buffer:
+   * no copy and no allocation per delivery. (Never written to: queued writes hold it.)
+   */
+  message(prefix: string): Buffer {
+    this.#messages ??= new Map();
+    let message = this.#messages.get(prefix);
+    if (!message) {
+      // A room full of distinct ids would grow the map to one entry per subscriber: past a
+      // few, each gets its own copy instead.
+      message = Buffer.concat([Buffer.from(prefix), this.tail]);
+      if (this.#messages.size < 16) this.#messages.set(prefix, message);
+    }
+    return message;
   }
 }
 

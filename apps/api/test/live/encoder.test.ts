@@ -1,5 +1,7 @@
+import type { RoomEvent } from '@parley/api-contract/schemas';
 import { expect, it } from 'vitest';
-import { fanoutEncoder } from '../../src/live/encoder.js';
+import { dataFramePrefix, fanoutEncoder } from '../../src/live/encoder.js';
+import { SharedFrame } from '../../src/live/room-fanout.js';
 
 const envelope = (id: number, eventId: string, data: object, jsonrpc?: '2.0') => ({
   id,
@@ -38,4 +40,22 @@ it('leaves every other message to plain JSON', () => {
   for (const message of others) {
     expect(fanoutEncoder.encode(message)).toBe(JSON.stringify(message));
   }
+});
+
+it('gives subscribers with the same request id one shared message buffer, byte for byte what tRPC sends', () => {
+  const event = {
+    type: 'message.created',
+    position: 3,
+    message: { body: 'hello', replyTo: null },
+  } as unknown as RoomEvent;
+  const frame = new SharedFrame(event);
+  const one = dataFramePrefix(1, false);
+  const other = dataFramePrefix('sub-9', true);
+  // The same buffer for every subscriber whose prefix is the same: no copy per delivery.
+  expect(frame.message(one)).toBe(frame.message(one));
+  expect(frame.message(other)).not.toBe(frame.message(one));
+  expect(String(frame.message(one))).toBe(String(fanoutEncoder.encode(envelope(1, '3', event))));
+  expect(String(frame.message(other))).toBe(
+    String(fanoutEncoder.encode({ ...envelope(0, '3', event, '2.0'), id: 'sub-9' })),
+  );
 });
