@@ -118,3 +118,39 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
 }
+
+/**
+ * A stand-in for an object that a beforeAll hook makes later, so that a test file can name its
+ * fixtures in one line at the top (`const { server, ana } = withPeople(...)`) instead of `let`
+ * plus assignments: reading a property, `in`, a spread or a method call reach the object once
+ * it exists (methods run on the object itself, so class instances such as Playwright's pages
+ * work through it). `current` returns undefined until then; using it earlier throws.
+ */
+export function later<T extends object>(current: () => T | undefined, what: string): T {
+  const made = () => {
+    const value = current();
+    if (value === undefined)
+      throw new Error(`${what} used before beforeAll made it (or it failed)`);
+    return value;
+  };
+  return new Proxy({} as T, {
+    get: (_, key) => {
+      const target = made();
+      const value: unknown = Reflect.get(target, key);
+      // An inherited method called through the stand-in would see it as `this`.
+      return typeof value === 'function' &&
+        typeof target !== 'function' &&
+        !Object.hasOwn(target, key)
+        ? value.bind(target)
+        : value;
+    },
+    set: (_, key, value) => Reflect.set(made(), key, value),
+    has: (_, key) => Reflect.has(made(), key),
+    ownKeys: () => Reflect.ownKeys(made()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(made(), key);
+      // A proxy may report a property its (empty) target lacks only as configurable.
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
+}

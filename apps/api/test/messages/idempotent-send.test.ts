@@ -1,29 +1,9 @@
 import { messages } from '@parley/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientId,
-  type Person,
-  shareRoom,
-  signUp,
-  startServer,
-  type TestServer,
-} from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { clientId, shareRoom, withPeople } from '../support/harness.js';
 
-let server: TestServer;
-let ana: Person;
-let ben: Person;
-
-beforeAll(async () => {
-  server = await startServer();
-  ana = await signUp(server.app.url, 'ana');
-  ben = await signUp(server.app.url, 'ben');
-});
-afterAll(async () => {
-  ana?.close();
-  ben?.close();
-  await server?.close();
-});
+const { server, ana, ben } = withPeople(['ana', 'ben']);
 
 const sharedRoom = (name: string) => shareRoom(ana, ben, name);
 

@@ -6,44 +6,19 @@
  */
 import type { UserEvent } from '@parley/api-contract/schemas';
 import { mentions } from '@parley/db';
-import { TRPCClientError } from '@trpc/client';
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   clientId,
+  codeOf,
   type Person,
   shareRoom,
   signUp,
-  startServer,
-  type TestServer,
   waitFor,
+  withPeople,
 } from '../support/harness.js';
 
-let server: TestServer;
-let ana: Person;
-let ben: Person;
-let eve: Person;
-
-beforeAll(async () => {
-  server = await startServer();
-  ana = await signUp(server.app.url, 'ana');
-  ben = await signUp(server.app.url, 'ben');
-  eve = await signUp(server.app.url, 'eve');
-});
-afterAll(async () => {
-  for (const p of [ana, ben, eve]) p?.close();
-  await server?.close();
-});
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof TRPCClientError) return String(err.data?.code);
-    throw err;
-  }
-}
+const { server, ana, ben, eve } = withPeople(['ana', 'ben', 'eve']);
 
 const send = (who: Person, roomId: string, body: string) =>
   who.client.messages.send.mutate({ roomId, body, clientId: clientId() });

@@ -5,45 +5,11 @@
  */
 import { LIMITS } from '@parley/api-contract/limits';
 import { reactions, roomEvents } from '@parley/db';
-import { TRPCClientError } from '@trpc/client';
 import { and, count, eq, like } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientId,
-  collect,
-  type Person,
-  shareRoom,
-  signUp,
-  startServer,
-  type TestServer,
-  waitFor,
-} from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { clientId, codeOf, collect, shareRoom, waitFor, withPeople } from '../support/harness.js';
 
-let server: TestServer;
-let ana: Person;
-let ben: Person;
-let eve: Person;
-
-beforeAll(async () => {
-  server = await startServer();
-  ana = await signUp(server.app.url, 'ana');
-  ben = await signUp(server.app.url, 'ben');
-  eve = await signUp(server.app.url, 'eve');
-});
-afterAll(async () => {
-  for (const p of [ana, ben, eve]) p?.close();
-  await server?.close();
-});
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof TRPCClientError) return String(err.data?.code);
-    throw err;
-  }
-}
+const { server, ana, ben, eve } = withPeople(['ana', 'ben', 'eve']);
 
 async function freshMessage(name: string) {
   const room = await shareRoom(ana, ben, name);

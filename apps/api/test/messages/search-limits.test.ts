@@ -1,31 +1,11 @@
 /** messages.search and messages.react/unreact each have their rate limit (README Limits). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientId,
-  type Person,
-  shareRoom,
-  signUp,
-  startServer,
-  type TestServer,
-} from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { clientId, shareRoom, withPeople } from '../support/harness.js';
 
-let server: TestServer;
-let ana: Person;
-let ben: Person;
-
-beforeAll(async () => {
-  server = await startServer({
-    limits: {
-      rates: { search: { points: 3, seconds: 60 }, reactions: { points: 4, seconds: 60 } },
-    },
-  });
-  ana = await signUp(server.app.url, 'ana');
-  ben = await signUp(server.app.url, 'ben');
-});
-afterAll(async () => {
-  ana?.close();
-  ben?.close();
-  await server?.close();
+const { ana, ben } = withPeople(['ana', 'ben'], {
+  limits: {
+    rates: { search: { points: 3, seconds: 60 }, reactions: { points: 4, seconds: 60 } },
+  },
 });
 
 describe('rate limits', () => {

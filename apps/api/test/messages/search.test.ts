@@ -3,33 +3,11 @@
  * highlight ranges, paged) and messages.around (a page centred on one message). Runs on PGlite
  * by default and on PostgreSQL with TEST_DATABASE_URL.
  */
-import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseHeadline } from '../../src/messages/search.js';
-import {
-  clientId,
-  type Person,
-  shareRoom,
-  signUp,
-  startServer,
-  type TestServer,
-} from '../support/harness.js';
+import { clientId, codeOf, type Person, shareRoom, withPeople } from '../support/harness.js';
 
-let server: TestServer;
-let ana: Person;
-let ben: Person;
-let eve: Person;
-
-beforeAll(async () => {
-  server = await startServer();
-  ana = await signUp(server.app.url, 'ana');
-  ben = await signUp(server.app.url, 'ben');
-  eve = await signUp(server.app.url, 'eve');
-});
-afterAll(async () => {
-  for (const p of [ana, ben, eve]) p?.close();
-  await server?.close();
-});
+const { ana, ben, eve } = withPeople(['ana', 'ben', 'eve']);
 
 const send = (who: Person, roomId: string, body: string) =>
   who.client.messages.send.mutate({ roomId, body, clientId: clientId() });
@@ -37,16 +15,6 @@ const send = (who: Person, roomId: string, body: string) =>
 /** The text a snippet highlights. */
 const highlighted = (snippet: { text: string; highlights: Array<[number, number]> }) =>
   snippet.highlights.map(([a, b]) => snippet.text.slice(a, b));
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof TRPCClientError) return String(err.data?.code);
-    throw err;
-  }
-}
 
 describe('messages.search', () => {
   let shared: string;

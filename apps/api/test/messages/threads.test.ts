@@ -7,33 +7,18 @@
  */
 import { LIMITS } from '@parley/api-contract/limits';
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   clientId,
   collect,
   type Person,
   shareRoom,
   signUp,
-  startServer,
-  type TestServer,
   waitFor,
+  withPeople,
 } from '../support/harness.js';
 
-let server: TestServer;
-let ana: Person;
-let ben: Person;
-let eve: Person;
-
-beforeAll(async () => {
-  server = await startServer();
-  ana = await signUp(server.app.url, 'ana');
-  ben = await signUp(server.app.url, 'ben');
-  eve = await signUp(server.app.url, 'eve');
-});
-afterAll(async () => {
-  for (const p of [ana, ben, eve]) p?.close();
-  await server?.close();
-});
+const { server, ana, ben, eve } = withPeople(['ana', 'ben', 'eve']);
 
 /** The error's code and message, or 'ok'. */
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {

@@ -5,31 +5,10 @@
 import { LIMITS } from '@parley/api-contract/limits';
 import type { ActivityEvent, UserEvent } from '@parley/api-contract/schemas';
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientId,
-  type Person,
-  shareRoom,
-  signUp,
-  startServer,
-  type TestServer,
-  waitFor,
-} from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { clientId, shareRoom, signUp, waitFor, withPeople } from '../support/harness.js';
 
-let server: TestServer;
-let ana: Person;
-let ben: Person;
-
-beforeAll(async () => {
-  server = await startServer();
-  ana = await signUp(server.app.url, 'Ana');
-  ben = await signUp(server.app.url, 'Ben');
-});
-afterAll(async () => {
-  ana?.close();
-  ben?.close();
-  await server?.close();
-});
+const { server, Ana: ana, Ben: ben } = withPeople(['Ana', 'Ben']);
 
 /** The error a call fails with (the test fails if it succeeds). */
 async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {

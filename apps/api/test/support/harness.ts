@@ -6,13 +6,15 @@ import {
   httpLink,
   splitLink,
   type TRPCClient,
+  TRPCClientError,
   wsLink,
 } from '@trpc/client';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import type { ConfigOverrides } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import type { AppRouter } from '../../src/router.js';
-import { startTestServer, type TestServer } from '../../src/testing.js';
+import { later, startTestServer, type TestServer } from '../../src/testing.js';
 
 export type { TestServer };
 
@@ -147,4 +149,39 @@ export function rawSocket(url: string, token: string) {
     socket.once('error', reject);
   });
   return { ready, closed, close: () => socket.close() };
+}
+
+/** The tRPC error code a call fails with, or 'ok'; anything but a tRPC error is thrown on. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (err) {
+    if (err instanceof TRPCClientError) return String(err.data?.code);
+    throw err;
+  }
+}
+
+/**
+ * A file's server and the people on it: before the file's tests a server starts (the quick
+ * settings plus `overrides`) and each of `names` signs up on it, in order (the name is also the
+ * key: `withPeople(['ana', 'ben'])` gives `ana` and `ben`); after them, all close.
+ */
+export function withPeople<const Names extends readonly string[]>(
+  names: Names,
+  overrides: ConfigOverrides = {},
+): { server: TestServer } & { [N in Names[number]]: Person } {
+  let server: TestServer | undefined;
+  const people = new Map<string, Person>();
+  beforeAll(async () => {
+    server = await startServer(overrides);
+    for (const name of names) people.set(name, await signUp(server.app.url, name));
+  });
+  afterAll(async () => {
+    for (const person of people.values()) person.close();
+    await server?.close();
+  });
+  const fixtures: Record<string, unknown> = { server: later(() => server, 'server') };
+  for (const name of names) fixtures[name] = later(() => people.get(name), name);
+  return fixtures as { server: TestServer } & { [N in Names[number]]: Person };
 }
