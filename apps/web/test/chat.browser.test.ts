@@ -2,18 +2,9 @@
  * Parley in a real browser: two people in two browser contexts against a production-mode
  * server on a fresh database.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  apiClient,
-  browserSkipReason,
-  buildWeb,
-  launchChromium,
-  seedUser,
-  signInContext,
-  startServer,
-  type TestServer,
-} from './support';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiClient, browserSkipReason, seedUser, signInContext, twoBrowsers } from './support';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
@@ -56,27 +47,7 @@ async function settled(page: Page) {
 }
 
 describe.skipIf(skip !== null)('web app in Chromium', () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
-  let a: Page;
-  let b: Page;
-
-  beforeAll(async () => {
-    web = await buildWeb();
-    server = await startServer(web.dir);
-    browser = await launchChromium();
-    ctxA = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    ctxB = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    a = await ctxA.newPage();
-    b = await ctxB.newPage();
-    for (const ctx of [ctxA, ctxB]) ctx.setDefaultTimeout(15_000);
-    for (const page of [a, b]) {
-      page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
-    }
-  });
+  const { server, browser, ctxA, ctxB, a, b } = twoBrowsers();
 
   // One story, step by step: after a failed step the rest would only fail noisily.
   let broken = false;
@@ -85,12 +56,6 @@ describe.skipIf(skip !== null)('web app in Chromium', () => {
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') broken = true;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    web?.cleanup();
   });
 
   it('shows sign-up errors next to the field', async () => {

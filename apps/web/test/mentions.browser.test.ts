@@ -3,17 +3,9 @@
  * Ben sees the mention badge, the highlighted message and the Mentions view, which jumps to
  * the message in its room; a desktop notification is shown to Ben while another room is open.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  browserSkipReason,
-  buildWeb,
-  launchChromium,
-  seedUser,
-  signInContext,
-  startServer,
-  type TestServer,
-} from './support';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { browserSkipReason, twoBrowsers } from './support';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
@@ -45,42 +37,23 @@ const notifications = (page: Page) =>
   page.evaluate(() => (window as unknown as { __notifications: Recorded[] }).__notifications);
 
 describe.skipIf(skip !== null)('mentions in Chromium', () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
-  let a: Page;
-  let b: Page;
+  const { server, a, b, api } = twoBrowsers({
+    people: { ana: 'Ana Lima', ben: 'Ben Okafor', bea: 'Bea Stone' },
+    contextB: { permissions: ['notifications'] },
+    initScriptB: RECORD_NOTIFICATIONS,
+  });
+  const { ana } = api;
   let plansId: string;
   let mentionId: string;
 
   beforeAll(async () => {
-    web = await buildWeb();
-    server = await startServer(web.dir);
-    browser = await launchChromium();
-    const ana = await seedUser(server.url, 'ana', 'Ana Lima');
-    await seedUser(server.url, 'ben', 'Ben Okafor');
-    await seedUser(server.url, 'bea', 'Bea Stone');
-    const plans = await ana.client.rooms.create.mutate({ name: 'plans', visibility: 'private' });
+    const plans = await ana.rooms.create.mutate({ name: 'plans', visibility: 'private' });
     plansId = plans.id;
-    await ana.client.rooms.invite.mutate({ roomId: plans.id, username: 'ben' });
-    await ana.client.rooms.invite.mutate({ roomId: plans.id, username: 'bea' });
-    const other = await ana.client.rooms.create.mutate({ name: 'other', visibility: 'private' });
-    await ana.client.rooms.invite.mutate({ roomId: other.id, username: 'ben' });
+    await ana.rooms.invite.mutate({ roomId: plans.id, username: 'ben' });
+    await ana.rooms.invite.mutate({ roomId: plans.id, username: 'bea' });
+    const other = await ana.rooms.create.mutate({ name: 'other', visibility: 'private' });
+    await ana.rooms.invite.mutate({ roomId: other.id, username: 'ben' });
 
-    ctxA = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    ctxB = await browser.newContext({
-      viewport: { width: 1200, height: 800 },
-      permissions: ['notifications'],
-    });
-    await ctxB.addInitScript(RECORD_NOTIFICATIONS);
-    for (const ctx of [ctxA, ctxB]) ctx.setDefaultTimeout(15_000);
-    await signInContext(ctxA, server.url, 'ana');
-    await signInContext(ctxB, server.url, 'ben');
-    a = await ctxA.newPage();
-    b = await ctxB.newPage();
-    for (const page of [a, b]) page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
     await a.goto(`${server.url}/#/room/${plansId}`);
     // Ben looks at another room: the mention arrives elsewhere.
     await b.goto(`${server.url}/#/room/${other.id}`);
@@ -95,12 +68,6 @@ describe.skipIf(skip !== null)('mentions in Chromium', () => {
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') broken = true;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    web?.cleanup();
   });
 
   it('never asks for notification permission by itself', async () => {

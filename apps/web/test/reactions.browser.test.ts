@@ -3,18 +3,9 @@
  * on first open), B sees the chip appear live and joins in (count 2 on both sides), A takes
  * hers back; and `:shortcode:` completion in the composer inserts the emoji.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type ApiClient,
-  browserSkipReason,
-  buildWeb,
-  launchChromium,
-  seedUser,
-  signInContext,
-  startServer,
-  type TestServer,
-} from './support';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { browserSkipReason, twoBrowsers } from './support';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
@@ -22,14 +13,8 @@ if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
 const WAIT = { timeout: 15_000 };
 
 describe.skipIf(skip !== null)('reactions in Chromium', () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
-  let a: Page;
-  let b: Page;
-  let ana: ApiClient;
+  const { server, a, b, api } = twoBrowsers({ people: { ana: 'Ana', ben: 'Ben' } });
+  const { ana, ben } = api;
   let roomId: string;
 
   const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
@@ -39,24 +24,11 @@ describe.skipIf(skip !== null)('reactions in Chromium', () => {
     message(page, text).locator('.reaction-chip', { hasText: emoji });
 
   beforeAll(async () => {
-    web = await buildWeb();
-    server = await startServer(web.dir);
-    browser = await launchChromium();
-    ana = (await seedUser(server.url, 'ana', 'Ana')).client;
-    const ben = (await seedUser(server.url, 'ben', 'Ben')).client;
     const room = await ana.rooms.create.mutate({ name: 'lunch', visibility: 'public' });
     roomId = room.id;
     await ben.rooms.join.mutate({ roomId });
     await ben.messages.send.mutate({ roomId, body: 'Pizza today?', clientId: 'pizza-1' });
-    ctxA = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    ctxB = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    await signInContext(ctxA, server.url, 'ana');
-    await signInContext(ctxB, server.url, 'ben');
-    a = await ctxA.newPage();
-    b = await ctxB.newPage();
-    for (const ctx of [ctxA, ctxB]) ctx.setDefaultTimeout(15_000);
     for (const page of [a, b]) {
-      page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
       await page.goto(`${server.url}/#/room/${roomId}`);
       await message(page, 'Pizza today?').waitFor(WAIT);
     }
@@ -68,12 +40,6 @@ describe.skipIf(skip !== null)('reactions in Chromium', () => {
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') broken = true;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    web?.cleanup();
   });
 
   it('A reacts with the picker; B sees the chip live, with its count and who', async () => {

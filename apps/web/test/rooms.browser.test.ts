@@ -3,18 +3,9 @@
  * removes someone, archives the room; another member sees each change live in their own
  * browser. Two browser contexts against a production-mode server on a fresh database.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type ApiClient,
-  browserSkipReason,
-  buildWeb,
-  launchChromium,
-  seedUser,
-  signInContext,
-  startServer,
-  type TestServer,
-} from './support';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { browserSkipReason, twoBrowsers } from './support';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
@@ -22,17 +13,9 @@ if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
 const WAIT = { timeout: 15_000 };
 
 describe.skipIf(skip !== null)('room management in Chromium', () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
-  /** Ana, the rooms' admin. */
-  let a: Page;
-  /** Ben, a member. */
-  let b: Page;
-  let ana: ApiClient;
-  let ben: ApiClient;
+  /** Ana, the rooms' admin (A); Ben, a member (B). */
+  const { server, a, b, api } = twoBrowsers({ people: { ana: 'Ana', ben: 'Ben' } });
+  const { ana, ben } = api;
   let plansId: string;
 
   const header = (page: Page) => page.locator('.room-header');
@@ -43,24 +26,9 @@ describe.skipIf(skip !== null)('room management in Chromium', () => {
   };
 
   beforeAll(async () => {
-    web = await buildWeb();
-    server = await startServer(web.dir);
-    browser = await launchChromium();
-    ana = (await seedUser(server.url, 'ana', 'Ana')).client;
-    ben = (await seedUser(server.url, 'ben', 'Ben')).client;
     const plans = await ana.rooms.create.mutate({ name: 'planning', visibility: 'private' });
     plansId = plans.id;
     await ana.rooms.invite.mutate({ roomId: plansId, username: 'ben' });
-    ctxA = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    ctxB = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    await signInContext(ctxA, server.url, 'ana');
-    await signInContext(ctxB, server.url, 'ben');
-    a = await ctxA.newPage();
-    b = await ctxB.newPage();
-    for (const ctx of [ctxA, ctxB]) ctx.setDefaultTimeout(15_000);
-    for (const page of [a, b]) {
-      page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
-    }
   });
 
   // One story, step by step: after a failed step the rest would only fail noisily.
@@ -70,12 +38,6 @@ describe.skipIf(skip !== null)('room management in Chromium', () => {
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') broken = true;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    web?.cleanup();
   });
 
   it('a rename and a new topic show live in the other browser', async () => {

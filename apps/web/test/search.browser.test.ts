@@ -3,17 +3,8 @@
  * from my rooms (not from a private room of someone else's with the same word), and opening
  * one shows the room at that message, loaded around it from deep in the history, highlighted.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserSkipReason,
-  buildWeb,
-  launchChromium,
-  seedUser,
-  signInContext,
-  startServer,
-  type TestServer,
-} from './support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, seedUser, twoBrowsers } from './support';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
@@ -21,18 +12,12 @@ if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
 const WAIT = { timeout: 15_000 };
 
 describe.skipIf(skip !== null)('search in Chromium', () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let server: TestServer;
-  let browser: Browser;
-  let a: Page;
+  // Ana searches in A; B (Ben) stays on a blank page.
+  const { server, a, api } = twoBrowsers({ people: { ana: 'Ana', ben: 'Ben' } });
+  const { ana, ben } = api;
   let roomId: string;
 
   beforeAll(async () => {
-    web = await buildWeb();
-    server = await startServer(web.dir);
-    browser = await launchChromium();
-    const ana = (await seedUser(server.url, 'ana', 'Ana')).client;
-    const ben = (await seedUser(server.url, 'ben', 'Ben')).client;
     const room = await ana.rooms.create.mutate({ name: 'zoo', visibility: 'public' });
     roomId = room.id;
     // The match is old: 110 messages after it, so the room's newest page does not hold it.
@@ -61,19 +46,8 @@ describe.skipIf(skip !== null)('search in Chromium', () => {
       body: 'Secret zebra plans',
       clientId: 'zebra-2',
     });
-    const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    ctx.setDefaultTimeout(15_000);
-    await signInContext(ctx, server.url, 'ana');
-    a = await ctx.newPage();
-    a.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
     await a.goto(`${server.url}/#/room/${roomId}`);
     await a.getByRole('log').getByText('Filler 110').waitFor(WAIT);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    web?.cleanup();
   });
 
   it('Ctrl+K, a word: results from my rooms only; Enter opens the old message in context', async () => {

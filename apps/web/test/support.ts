@@ -12,11 +12,18 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestServer } from '@parley/api/testing';
+import { later, startTestServer } from '@parley/api/testing';
 import type { AppRouter } from '@parley/api-contract';
 import { createEmptyPostgresDb } from '@parley/db/testing';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const webRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -207,4 +214,82 @@ export async function signInContext(
     data: { username, password },
   });
   if (!res.ok()) throw new Error(`sign-in failed for ${username}: HTTP ${res.status()}`);
+}
+
+export interface TwoBrowsers<Username extends string = string> {
+  server: TestServer;
+  browser: Browser;
+  ctxA: BrowserContext;
+  ctxB: BrowserContext;
+  /** A's page (signed in as the first of `people`, if any), B's (the second). */
+  a: Page;
+  b: Page;
+  /** Each of `people`, signed in over the API, by username. */
+  api: Record<Username, ApiClient>;
+}
+
+/**
+ * A file's (or describe block's) browser fixture: before its tests, the web app is built and
+ * served by a fresh production-mode server, `people` are made over
+ * the API, and Chromium opens two contexts with a page each, A signed in as the first person
+ * and B as the second (nobody without `people`); page errors go to the test's output. After
+ * them, everything closes. Register the file's own seeding in a beforeAll after this call.
+ */
+export function twoBrowsers<const Username extends string = never>(
+  options: {
+    /** Username → display name, in order: A is the first, B the second. */
+    people?: Record<Username, string>;
+    viewport?: { width: number; height: number };
+    /** B's context beyond the viewport (e.g. permissions), and a script it runs in each page. */
+    contextB?: BrowserContextOptions;
+    initScriptB?: string;
+  } = {},
+): TwoBrowsers<Username> {
+  const { viewport = { width: 1200, height: 800 } } = options;
+  const people = Object.entries(options.people ?? {}) as [Username, string][];
+  let web: Awaited<ReturnType<typeof buildWeb>> | undefined;
+  let made: TwoBrowsers<Username> | undefined;
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    web = await buildWeb();
+    server = await startServer(web.dir);
+    const api = {} as Record<Username, ApiClient>;
+    for (const [username, displayName] of people)
+      api[username] = (await seedUser(server.url, username, displayName)).client;
+    browser = await launchChromium();
+    const ctxA = await browser.newContext({ viewport });
+    const ctxB = await browser.newContext({ viewport, ...options.contextB });
+    if (options.initScriptB) await ctxB.addInitScript(options.initScriptB);
+    const pages: Page[] = [];
+    for (const [i, ctx] of [ctxA, ctxB].entries()) {
+      ctx.setDefaultTimeout(15_000);
+      const person = people[i];
+      if (person) await signInContext(ctx, server.url, person[0]);
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
+      pages.push(page);
+    }
+    const [a, b] = pages as [Page, Page];
+    made = { server, browser, ctxA, ctxB, a, b, api };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    web?.cleanup();
+  });
+  const part = <K extends keyof TwoBrowsers<Username>>(key: K) =>
+    later(() => made?.[key], `twoBrowsers().${key}`);
+  const api = {} as Record<Username, ApiClient>;
+  for (const [username] of people)
+    api[username] = later(() => made?.api[username], `twoBrowsers().api.${username}`);
+  return {
+    server: part('server'),
+    browser: part('browser'),
+    ctxA: part('ctxA'),
+    ctxB: part('ctxB'),
+    a: part('a'),
+    b: part('b'),
+    api,
+  };
 }
