@@ -12,6 +12,7 @@
  * would dominate the setup and trip the sign-up limit).
  */
 import { createServer } from 'node:http';
+import { writeHeapSnapshot } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { createDb, type DbHandle, memberships, migrate, rooms, sessions, users } from '@parley/db';
 import { Server as SocketIoServer } from 'socket.io';
@@ -33,6 +34,8 @@ export interface Seeded {
 
 export type ServerRequest = { id: number } & (
   | { type: 'memory' }
+  /** A heap snapshot (after full collections) written to `path` (bench/memory.ts). */
+  | { type: 'snapshot'; path: string }
   | { type: 'statements' }
   /** CPU time this process has used (µs, user + system) and the statements so far. */
   | { type: 'usage' }
@@ -173,6 +176,10 @@ const server: Running =
 process.on('message', (request: ServerRequest) => {
   const answer = async () => {
     if (request.type === 'memory') return { heapUsed: await heapUsed() };
+    if (request.type === 'snapshot') {
+      await heapUsed();
+      return { path: writeHeapSnapshot(request.path) };
+    }
     if (request.type === 'statements') return { statements };
     if (request.type === 'usage') {
       const cpu = process.cpuUsage();
