@@ -9,7 +9,12 @@ import { type Caller, resolveToken } from './auth/service.js';
 import type { AppDeps } from './deps.js';
 import { clientAddress } from './http/client-address.js';
 import { tagUser } from './http/request-log.js';
-import { CLOSE_TOO_MANY_SOCKETS, type SocketState, SocketsPerUser } from './limits/sockets.js';
+import {
+  CLOSE_TOO_MANY_SOCKETS,
+  onSocketClose,
+  type SocketState,
+  SocketsPerUser,
+} from './limits/sockets.js';
 
 export interface Context {
   deps: AppDeps;
@@ -59,7 +64,7 @@ export function createContextFactory(deps: AppDeps) {
         }
         deps.sockets.add(caller, socket);
         deps.presence.connect(caller.user.id);
-        socket.once('close', () => deps.presence.disconnect(caller.user.id));
+        onSocketClose(socket, () => deps.presence.disconnect(caller.user.id));
       }
       return {
         deps,

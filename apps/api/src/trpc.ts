@@ -4,6 +4,7 @@ import { ExplainedFailure, RetryLater } from './errors.js';
 import { overLimit } from './http/rate-limits.js';
 import { requestIdOf } from './http/request-ids.js';
 import type { RateName } from './limits/settings.js';
+import { tap } from './live/tap.js';
 import { isStorageFailure, STORAGE_FULL } from './storage/space.js';
 
 /** The issues of a failed input validation (a zod error), as `{ path, message }`. */
@@ -106,16 +107,8 @@ const bounded = observed.use(async ({ ctx, type, path, next }) => {
       release();
       return result;
     }
-    const inner = result.data;
     // Counted until the stream ends, however it ends (completion, error, unsubscribe).
-    const counted = (async function* () {
-      try {
-        yield* inner;
-      } finally {
-        release();
-      }
-    })();
-    return { ...result, data: counted };
+    return { ...result, data: tap(result.data, { end: release }) };
   }
   if (socket) {
     if (socket.inFlight >= limits.maxInFlightPerSocket) {

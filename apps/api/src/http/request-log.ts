@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
+import { onSocketClose } from '../limits/sockets.js';
 import type { Logger } from '../logger.js';
 import { requestIdFor } from './request-ids.js';
 
@@ -60,7 +61,7 @@ export function logSocket(ws: WebSocket, req: IncomingMessage, log: Logger): voi
   const connId = requestIdFor(ws, requestIdFor(req));
   const started = performance.now();
   log.info({ connId, path: pathOf(req) }, 'ws open');
-  ws.once('close', (code: number) => {
+  onSocketClose(ws, (code) => {
     log.info(
       {
         connId,

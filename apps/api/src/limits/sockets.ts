@@ -8,6 +8,35 @@ export interface SocketState {
   inFlight: number;
 }
 
+/** What runs when a socket closes, by socket: one 'close' listener per socket, however many ask. */
+const closers = new WeakMap<WebSocket, Array<(code: number) => void>>();
+
+function runClosers(this: WebSocket, code: number): void {
+  const list = closers.get(this);
+  closers.delete(this);
+  if (list) for (const fn of list) fn(code);
+}
+
+/**
+ * Runs `fn` once when the socket closes; the returned function cancels it. Each `once('close')`
+ * costs a socket a listener wrapper, a bound function and their property tables (~250 bytes),
+ * and a socket had six of them, one more per subscription.
+ */
+export function onSocketClose(ws: WebSocket, fn: (code: number) => void): () => void {
+  let list = closers.get(ws);
+  if (!list) {
+    list = [];
+    closers.set(ws, list);
+    ws.on('close', runClosers);
+  }
+  list.push(fn);
+  const mine = list;
+  return () => {
+    const at = mine.indexOf(fn);
+    if (at >= 0) mine.splice(at, 1);
+  };
+}
+
 /** 4429: this account has too many sockets open; close one (another tab) and retry. */
 export const CLOSE_TOO_MANY_SOCKETS = 4429;
 
@@ -69,7 +98,7 @@ export class SocketsPerUser {
       });
     }
     this.#open.set(userId, open + 1);
-    ws.once('close', () => {
+    onSocketClose(ws, () => {
       const now = (this.#open.get(userId) ?? 1) - 1;
       if (now <= 0) this.#open.delete(userId);
       else this.#open.set(userId, now);

@@ -1,7 +1,7 @@
 import { liveInputs, type RoomEvent, type UserEvent } from '@parley/api-contract/schemas';
 import { tracked } from '@trpc/server';
 import { unwrap } from '../errors.js';
-import { whenWritable } from '../limits/sockets.js';
+import { onSocketClose, whenWritable } from '../limits/sockets.js';
 import { eventsAfter, lastPosition } from '../messages/replay.js';
 import { requireMember } from '../rooms/access.js';
 import { memberIdsOf, roomsOf } from '../rooms/members.js';
@@ -11,6 +11,7 @@ import { subscriptionRequestOf } from './encoder.js';
 import { RoomDelivery } from './room-delivery.js';
 import { roomFeed } from './room-feed.js';
 import { EventStream } from './stream.js';
+import { tap } from './tap.js';
 
 /** Live events held while a replay waits for a slow reader; past this, re-read from the log. */
 const MAX_QUEUED = 1000;
@@ -43,12 +44,8 @@ export const liveRouter = router({
           if (event.type === 'room.removed' && event.roomId === input.roomId) stream.close();
         }),
       );
-      if (socket) {
-        // A socket that closes before tRPC starts iterating never aborts the signal.
-        const onSocketClose = () => stream.close();
-        socket.once('close', onSocketClose);
-        stream.onClose(() => socket.off('close', onSocketClose));
-      }
+      // A socket that closes before tRPC starts iterating never aborts the signal.
+      if (socket) stream.onClose(onSocketClose(socket, () => stream.close()));
       // Replay goes at the reader's pace: a page is read, and each event sent, only once the
       // socket has drained to half its cap, so a slow reader never makes the server hold a room.
       const lowWater = ctx.deps.config.maxBufferedBytes / 2;
@@ -70,22 +67,21 @@ export const liveRouter = router({
         stream.close();
         throw error;
       }
-      return (async function* () {
-        try {
-          const feed = roomFeed({
-            live: stream,
-            read: (from, limit) => eventsAfter(db, access.room.id, from, limit),
-            after,
-            replay: resume,
-            writable,
-            handoff: delivery.canWrite ? (last) => delivery.handoff(last) : undefined,
-          });
-          for await (const event of feed) yield tracked(String(event.position), event);
-          delivery.throwIfFailed();
-        } finally {
-          stream.close();
-        }
-      })();
+      // A tap, not a generator layer around the feed: it sits suspended as long as the
+      // subscription lives (live/tap.ts).
+      const feed = roomFeed({
+        live: stream,
+        read: (from, limit) => eventsAfter(db, access.room.id, from, limit),
+        after,
+        replay: resume,
+        writable,
+        handoff: delivery.canWrite ? (last) => delivery.handoff(last) : undefined,
+      });
+      return tap(feed, {
+        map: (event) => tracked(String(event.position), event),
+        done: () => delivery.throwIfFailed(),
+        end: () => stream.close(),
+      });
     }),
 
   /** "I am typing" in a room; the signal lapses after ~5 s without another. */

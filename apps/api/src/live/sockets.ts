@@ -2,6 +2,7 @@ import { CLOSE_REVOKED } from '@parley/api-contract/limits';
 import type { RevokeReason } from '@parley/api-contract/schemas';
 import type { WebSocket } from 'ws';
 import type { Caller } from '../auth/service.js';
+import { onSocketClose } from '../limits/sockets.js';
 import type { AuthEvent, BusSubscriber } from './bus.js';
 
 /**
@@ -38,7 +39,7 @@ export class SocketRegistry {
       this.#byCredential.set(key, set);
     }
     set.add(socket);
-    socket.once('close', () => {
+    onSocketClose(socket, () => {
       set.delete(socket);
       if (set.size === 0) this.#byCredential.delete(key);
     });

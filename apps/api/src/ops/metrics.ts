@@ -9,6 +9,7 @@ import {
   type LabelValues,
   Registry,
 } from 'prom-client';
+import { tap } from '../live/tap.js';
 
 /**
  * When each live event was published (EventPublisher marks it; the subscription that yields
@@ -166,20 +167,17 @@ export class Metrics {
     const labels = { procedure };
     const { subscriptions, deliveries, fanoutLatency } = this;
     subscriptions.inc(labels);
-    const observed = (async function* () {
-      try {
-        for await (const value of inner) {
-          deliveries.inc(labels);
-          const event = isTrackedEnvelope(value) ? value[1] : value;
-          const at =
-            typeof event === 'object' && event !== null ? publishedAt.get(event) : undefined;
-          if (at !== undefined) fanoutLatency.observe((performance.now() - at) / 1000);
-          yield value;
-        }
-      } finally {
-        subscriptions.dec(labels);
-      }
-    })();
+    // A tap, not a generator layer: a subscription stays suspended for its whole life (live/tap.ts).
+    const observed = tap(inner, {
+      map(value) {
+        deliveries.inc(labels);
+        const event = isTrackedEnvelope(value) ? value[1] : value;
+        const at = typeof event === 'object' && event !== null ? publishedAt.get(event) : undefined;
+        if (at !== undefined) fanoutLatency.observe((performance.now() - at) / 1000);
+        return value;
+      },
+      end: () => subscriptions.dec(labels),
+    });
     return { ...outcome, data: observed } as R;
   }
 
