@@ -8,7 +8,9 @@
  * socketio | ws), BENCH_SNAPSHOTS=<dir> (writes before.heapsnapshot and after.heapsnapshot
  * there; `tsx bench/heap-diff.ts before after 500` ranks what each connection added),
  * BENCH_SUBSCRIBE=0 (Parley: authenticated sockets that made one query and hold no
- * subscription, to tell what a socket costs from what its subscription costs).
+ * subscription, to tell what a socket costs from what its subscription costs; with
+ * BENCH_SETTLE_MS=3000, since right after the queries up to 9 KiB per socket is still in
+ * flight and the figure swings between 11 and 20 KiB).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BroadcastOptions, startTarget, type Target } from './broadcast.js';
@@ -49,13 +51,25 @@ try {
       type: 'seed',
       spec: {
         users: subscribers + 1,
-        rooms: [{ name: 'bench', members: Array.from({ length: subscribers + 1 }, (_, i) => i) }],
+        rooms: [
+          {
+            name: 'bench',
+            members: Array.from({ length: subscribers + 1 }, (_, i) => i),
+          },
+        ],
       },
     });
     tokens = seeded.users.map((u) => u.token);
-    parley = { tokens: tokens.slice(subscribers), roomId: seeded.rooms[0]?.id ?? '' };
+    parley = {
+      tokens: tokens.slice(subscribers),
+      roomId: seeded.rooms[0]?.id ?? '',
+    };
   }
   const senders = await connectSenders(kind, first.port, 1, parley);
+  /** Outside the JS heap: Buffer memory (ArrayBuffer backing stores), at each measurement. */
+  const buffers: number[] = [];
+  const buffersPer = () =>
+    `, Buffer memory outside the heap ${(((buffers.at(-1) ?? 0) - (buffers.at(0) ?? 0)) / subscribers / 1024).toFixed(2)} KiB`;
   const heap = async (name: string) => {
     if (snapshots) {
       await Promise.all(
@@ -65,8 +79,9 @@ try {
       );
     }
     const all = await Promise.all(
-      servers.map((s) => s.request<{ heapUsed: number }>({ type: 'memory' })),
+      servers.map((s) => s.request<{ heapUsed: number; arrayBuffers: number }>({ type: 'memory' })),
     );
+    buffers.push(all.reduce((a, m) => a + m.arrayBuffers, 0));
     return all.reduce((a, m) => a + m.heapUsed, 0);
   };
   const before = await heap('before');
@@ -81,7 +96,7 @@ try {
     await sleep(Number(process.env.BENCH_SETTLE_MS || 0));
     const after = await heap('after');
     console.log(
-      `${target}: ${subscribers} authenticated sockets (one query, no subscription), ${((after - before) / subscribers / 1024).toFixed(2)} KiB per socket`,
+      `${target}: ${subscribers} authenticated sockets (one query, no subscription), ${((after - before) / subscribers / 1024).toFixed(2)} KiB per socket${buffersPer()}`,
     );
     for (const s of sockets) s.close();
   } else await subscribed(before);
@@ -115,7 +130,7 @@ try {
     }
     const after = await heap('after');
     console.log(
-      `${target}: ${subscribers} subscribed connections, server heap ${(before / 2 ** 20).toFixed(1)} → ${(after / 2 ** 20).toFixed(1)} MiB, ${((after - before) / subscribers / 1024).toFixed(2)} KiB per connection${snapshots ? ` (snapshots in ${snapshots})` : ''}`,
+      `${target}: ${subscribers} subscribed connections, server heap ${(before / 2 ** 20).toFixed(1)} → ${(after / 2 ** 20).toFixed(1)} MiB, ${((after - before) / subscribers / 1024).toFixed(2)} KiB per connection${buffersPer()}${snapshots ? ` (snapshots in ${snapshots})` : ''}`,
     );
     for (const g of groups) await g.stop();
   }

@@ -12,8 +12,8 @@
  * would dominate the setup and trip the sign-up limit).
  */
 import { createServer } from 'node:http';
-import { writeHeapSnapshot } from 'node:v8';
 import type { AddressInfo } from 'node:net';
+import { writeHeapSnapshot } from 'node:v8';
 import { createDb, type DbHandle, memberships, migrate, rooms, sessions, users } from '@parley/db';
 import { Server as SocketIoServer } from 'socket.io';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -175,7 +175,10 @@ const server: Running =
   mode === 'parley' ? await parley() : mode === 'socketio' ? await socketIo() : await bareWs();
 process.on('message', (request: ServerRequest) => {
   const answer = async () => {
-    if (request.type === 'memory') return { heapUsed: await heapUsed() };
+    if (request.type === 'memory') {
+      const heap = await heapUsed();
+      return { heapUsed: heap, arrayBuffers: process.memoryUsage().arrayBuffers };
+    }
     if (request.type === 'snapshot') {
       await heapUsed();
       return { path: writeHeapSnapshot(request.path) };
