@@ -1,6 +1,7 @@
 import type { UserRef } from '@parley/api-contract';
 import { type ReactNode, useMemo, useState } from 'react';
 import { openMessage, openRoom } from '../../lib/route';
+import { ReactionPickerContext } from '../reactions/picker';
 import { useToggleReaction } from '../reactions/reactions';
 import { Composer } from './Composer';
 import { draftKey, useDraftField } from './drafts';
@@ -59,6 +60,8 @@ export function Conversation({
   const { edit, remove } = useEditMessage(apply, onNotice);
   const toggleReaction = useToggleReaction(apply, me.id, onNotice);
   const rows = useMemo(() => buildRows(messages, pending, me), [messages, pending, me]);
+  const [pickingFor, setPickingFor] = useState<string | null>(null);
+  const picker = useMemo(() => ({ openFor: pickingFor, setOpenFor: setPickingFor }), [pickingFor]);
 
   const actions: MessageActions = useMemo(
     () => ({
@@ -79,14 +82,9 @@ export function Conversation({
       onReact: (m, emoji, add) => {
         if (m.id) toggleReaction(m.id, emoji, add);
       },
-      // The row's own "Add reaction" button opens (and places) the picker; the list keeps one
-      // Tab stop, so the keyboard reaches it through this command instead of Tab.
-      onPickReaction: (m) => {
-        if (!m.id) return;
-        document
-          .querySelector<HTMLButtonElement>(`[data-message-id="${m.id}"] .reaction-add`)
-          ?.click();
-      },
+      // The list keeps one Tab stop, so the keyboard opens a row's picker with this command
+      // (`:`) rather than by tabbing to its "Add reaction" button.
+      onPickReaction: (m) => setPickingFor(m.id),
     }),
     [remove, send, toggleReaction, onThread],
   );
@@ -110,7 +108,7 @@ export function Conversation({
   };
 
   return (
-    <>
+    <ReactionPickerContext.Provider value={picker}>
       {history.isError && (
         <div className="history-error" role="alert">
           <span>
@@ -177,6 +175,6 @@ export function Conversation({
           meId={me.id}
         />
       )}
-    </>
+    </ReactionPickerContext.Provider>
   );
 }

@@ -20,7 +20,7 @@ export function MessageMenu({ message }: { message: DisplayMessage }) {
   }, [open]);
 
   if (!ctx) return null;
-  const commands = messageCommands(message, ctx, buttonRef.current ?? undefined);
+  const commands = messageCommands(message, ctx);
   const items = [...commands, { id: 'help', label: 'Keyboard shortcuts', run: ctx.showHelp }];
 
   const toggle = () => {

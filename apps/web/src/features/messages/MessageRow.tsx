@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { Avatar } from '../../ui/Avatar';
 import { EditIcon, ReplyIcon, ThreadIcon, TrashIcon } from '../../ui/icons';
 import { Markdown, plainPreview } from '../../ui/markdown';
+import { useReactionPicker } from '../reactions/picker';
 import { Reactions } from '../reactions/Reactions';
 import { MessageMenu } from './MessageMenu';
 import { QuoteLink } from './QuoteLink';
@@ -18,8 +19,8 @@ export interface MessageActions {
   onReact: (m: DisplayMessage, emoji: string, add: boolean) => void;
   /** Opens the thread panel (threads' own, optional until it is wired). */
   onThread?: ((m: DisplayMessage) => void) | undefined;
-  /** Opens the reaction picker by `anchor` (reactions' own, optional until it is wired). */
-  onPickReaction?: ((m: DisplayMessage, anchor?: HTMLElement) => void) | undefined;
+  /** Opens the message's emoji picker (features/reactions/picker.ts). */
+  onPickReaction?: ((m: DisplayMessage) => void) | undefined;
 }
 
 function time(iso: string): string {
@@ -49,6 +50,7 @@ export const MessageRow = memo(function MessageRow({
   const deleted = m.deletedAt !== null;
   const sent = m.status === 'sent';
   const [confirming, setConfirming] = useState(false);
+  const picker = useReactionPicker(m.id);
   return (
     <article
       className={`msg ${grouped ? 'grouped' : ''} ${m.status} ${mine ? 'mine' : ''} ${m.mentionsMe ? 'mentions-me' : ''}`}
@@ -100,6 +102,8 @@ export const MessageRow = memo(function MessageRow({
           <Reactions
             reactions={m.reactions}
             onToggle={readOnly ? undefined : (emoji, add) => actions.onReact(m, emoji, add)}
+            picking={picker.open}
+            onPickingChange={picker.setOpen}
           />
         )}
         {sent && m.thread && m.thread.replyCount > 0 && actions.onThread && (
@@ -185,6 +189,8 @@ export const MessageRow = memo(function MessageRow({
                 <Reactions
                   reactions={m.reactions}
                   onToggle={(e, add) => actions.onReact(m, e, add)}
+                  picking={picker.open}
+                  onPickingChange={picker.setOpen}
                 />
               )}
               <MessageMenu message={m} />

@@ -10,8 +10,8 @@ export interface CommandActions {
   onEdit: (m: DisplayMessage) => void;
   /** Opens the thread panel (present once threads are in). */
   onThread?: ((m: DisplayMessage) => void) | undefined;
-  /** Opens the reaction picker by `anchor` (present once reactions have a picker). */
-  onPickReaction?: ((m: DisplayMessage, anchor?: HTMLElement) => void) | undefined;
+  /** Opens the message's emoji picker (by its "Add reaction" button). */
+  onPickReaction?: ((m: DisplayMessage) => void) | undefined;
 }
 
 /**
@@ -45,11 +45,7 @@ export function useCommandContext(): CommandContext | null {
 }
 
 /** The commands a message offers me (none on pending, failed or deleted messages). */
-export function messageCommands(
-  m: DisplayMessage,
-  ctx: CommandContext,
-  anchor?: HTMLElement,
-): MessageCommand[] {
+export function messageCommands(m: DisplayMessage, ctx: CommandContext): MessageCommand[] {
   if (m.status !== 'sent' || m.deletedAt !== null) return [];
   const { actions } = ctx;
   const mine = m.author.id === ctx.meId;
@@ -65,7 +61,7 @@ export function messageCommands(
       id: 'react',
       label: 'Add reaction',
       keys: [':'],
-      run: () => onPickReaction(m, anchor),
+      run: () => onPickReaction(m),
     });
   }
   if (mine) list.push({ id: 'edit', label: 'Edit', keys: ['e'], run: () => actions.onEdit(m) });

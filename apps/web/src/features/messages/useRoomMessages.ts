@@ -84,10 +84,12 @@ export function useRoomMessages(roomId: string, meId: string, target: string | n
     gcTime: 0,
   });
   // The newest loaded page is the room's latest (always, unless this is a window that has not
-  // been paged up to the present yet).
-  // Before its first page arrives (or while it fails) the room's own list counts as at the
-  // tail, so what I write meanwhile shows there; a window in the past does not.
-  const atTail = history.data === undefined ? target === null : !history.hasPreviousPage;
+  // been paged up to the present yet). Nothing loaded is at no tail.
+  const atTail = history.data !== undefined && !history.hasPreviousPage;
+  // My unsent messages belong after the room's latest, not after a window in its past. Before
+  // the room's own list has its first page (or while that fails) they show too, waiting, so
+  // what I write meanwhile is there.
+  const showPending = history.data === undefined ? target === null : atTail;
   const atTailRef = useRef(atTail);
   atTailRef.current = atTail;
 
@@ -166,9 +168,8 @@ export function useRoomMessages(roomId: string, meId: string, target: string | n
     [roomId, apply],
   );
 
-  // My unsent messages belong after the room's latest, not after a window in its past.
   const allPending = usePending(roomId);
-  const pending = useMemo(() => (atTail ? allPending : []), [atTail, allPending]);
+  const pending = useMemo(() => (showPending ? allPending : []), [showPending, allPending]);
   const messages = useMemo(() => messagesOf(history.data), [history.data]);
 
   // Confirmed messages whose pending copy is still around (confirmation raced the send reply).

@@ -1,5 +1,13 @@
 import type { MessageView } from '@parley/api-contract';
-import { type CSSProperties, lazy, Suspense, useEffect, useRef, useState } from 'react';
+import {
+  type CSSProperties,
+  lazy,
+  Suspense,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 import { createPortal } from 'react-dom';
 import { canonicalEmoji, whoReacted } from './labels';
 
@@ -8,21 +16,44 @@ const EmojiPicker = lazy(() => import('./EmojiPicker'));
 
 /**
  * A message's reactions: a chip per emoji (count, pressed when mine; a click toggles mine; the
- * tooltip says who), and "Add reaction", which opens the emoji picker. Without `onToggle`
+ * tooltip says who), and "Add reaction", which opens the emoji picker. Whether the picker is
+ * open is the caller's (`picking`), so a keyboard command can open it too. Without `onToggle`
  * (an archived room, an unsent message) the chips only show.
  */
 export function Reactions({
   reactions,
   onToggle,
+  picking = false,
+  onPickingChange,
 }: {
   reactions: MessageView['reactions'];
   onToggle?: ((emoji: string, add: boolean) => void) | undefined;
+  picking?: boolean;
+  onPickingChange?: ((open: boolean) => void) | undefined;
 }) {
   // Where the picker shows: fixed on the page by the button (a message row is a transformed,
   // clipped box inside the scrolling list), above it when there is room, else below.
-  const [picking, setPicking] = useState<CSSProperties | null>(null);
+  const [place, setPlace] = useState<CSSProperties | null>(null);
   const addRef = useRef<HTMLButtonElement>(null);
   const popRef = useRef<HTMLDivElement>(null);
+  const setPicking = useRef(onPickingChange);
+  setPicking.current = onPickingChange;
+
+  // Placed by the button when it opens (however it was opened).
+  useLayoutEffect(() => {
+    const r = picking ? addRef.current?.getBoundingClientRect() : undefined;
+    if (!r) {
+      setPlace(null);
+      return;
+    }
+    const height = 440;
+    const left = Math.max(8, Math.min(r.left, window.innerWidth - 360));
+    setPlace(
+      r.top > height
+        ? { left, bottom: window.innerHeight - r.top + 4 }
+        : { left, top: Math.min(r.bottom + 4, window.innerHeight - height) },
+    );
+  }, [picking]);
 
   // A click elsewhere closes the picker.
   useEffect(() => {
@@ -30,7 +61,7 @@ export function Reactions({
     const onDown = (e: PointerEvent) => {
       const target = e.target as Node;
       if (!popRef.current?.contains(target) && !addRef.current?.contains(target)) {
-        setPicking(null);
+        setPicking.current?.(false);
       }
     };
     document.addEventListener('pointerdown', onDown);
@@ -38,25 +69,14 @@ export function Reactions({
   }, [picking]);
 
   if (reactions.length === 0 && !onToggle) return null;
+  // The focus goes back to the message, where its keys work (not to this button: a first
+  // reaction moves "Add reaction" from the message's hover actions to under its text).
   const close = () => {
-    setPicking(null);
-    addRef.current?.focus();
-  };
-  const open = () => {
-    const r = addRef.current?.getBoundingClientRect();
-    if (!r) return;
-    const height = 440;
-    const left = Math.max(8, Math.min(r.left, window.innerWidth - 360));
-    setPicking(
-      r.top > height
-        ? { left, bottom: window.innerHeight - r.top + 4 }
-        : { left, top: Math.min(r.bottom + 4, window.innerHeight - height) },
-    );
+    onPickingChange?.(false);
+    addRef.current?.closest<HTMLElement>('article')?.focus();
   };
   return (
-    <div
-      className={`reactions ${reactions.length === 0 ? 'none' : ''} ${picking ? 'picking' : ''}`}
-    >
+    <div className={`reactions ${reactions.length === 0 ? 'none' : ''} ${place ? 'picking' : ''}`}>
       {reactions.map((r) => {
         const who = whoReacted(r);
         return (
@@ -89,17 +109,17 @@ export function Reactions({
           aria-label="Add reaction"
           title="Add reaction"
           aria-haspopup="dialog"
-          aria-expanded={picking !== null}
+          aria-expanded={picking}
           tabIndex={-1}
-          onClick={() => (picking ? setPicking(null) : open())}
+          onClick={() => onPickingChange?.(!picking)}
         >
           <span aria-hidden="true">☺+</span>
         </button>
       )}
-      {picking &&
+      {place &&
         onToggle &&
         createPortal(
-          <div ref={popRef} className="emoji-popover" style={picking}>
+          <div ref={popRef} className="emoji-popover" style={place}>
             <Suspense
               fallback={
                 <div className="emoji-picker loading" role="status">
