@@ -35,7 +35,9 @@ export function KeyboardHelp({ onClose }: { onClose: () => void }) {
       </dl>
       <p className="muted small">
         In the composer: Enter sends, Shift+Enter adds a line, ↑ in an empty composer edits your
-        last message, Esc cancels a reply or an edit.
+        last message, Esc cancels a reply or an edit; <kbd>@</kbd> offers members and{' '}
+        <kbd>:smi</kbd> emoji (↑ ↓, Enter or Tab). Anywhere: Ctrl+K (Cmd+K) or <kbd>/</kbd>{' '}
+        searches.
       </p>
     </Modal>
   );
