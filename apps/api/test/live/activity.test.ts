@@ -9,15 +9,18 @@ describe('typing and presence', () => {
   it('shows typing, then not typing after the expiry', async () => {
     const room = await sharedRoom('typing');
     const seen: string[] = [];
+    let subscribed = false;
     const sub = ben.client.live.roomActivity.subscribe(
       { roomId: room.id },
       {
         onData: (e) => {
+          // The snapshot comes once the subscription is live: typing before it would be missed.
+          if (e.type === 'presence.snapshot') subscribed = true;
           if (e.type === 'typing' && e.user.id === ana.user.id) seen.push(e.typing ? 'on' : 'off');
         },
       },
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => subscribed, 'presence snapshot');
     await ana.client.live.typing.mutate({ roomId: room.id });
     await waitFor(() => seen.includes('on'), 'typing on');
     await waitFor(() => seen.includes('off'), 'typing off after expiry');

@@ -105,7 +105,8 @@ describe.skipIf(why !== null)(
       const dir = mount('72m');
       const server = start({ PARLEY_DATA_DIR: dir, PARLEY_MIN_FREE_BYTES: String(24 * MiB) });
       let url: string | undefined;
-      for (let i = 0; i < 600 && !url; i++) {
+      // A first start on PGlite can take a minute on a loaded machine.
+      for (let i = 0; i < 1800 && !url; i++) {
         url = /running at (http:\/\/\S+)/.exec(server.output())?.[1];
         await new Promise((r) => setTimeout(r, 100));
       }
