@@ -3,8 +3,10 @@
  * seeds a demo (people, rooms, a conversation) and captures the main screens into
  * docs/screenshots/ (1280 px light and dark, 375 px light and dark, the room list at 375 px, sign-in,
  * Settings at 1280 px and 375 px, a new bot token, Admin light and dark, a thread open beside the
- * room at 1280 px and over it at 375 px).
+ * room at 1280 px and over it at 375 px, search results, a reaction picker, the Mentions screen,
+ * the message list by keyboard with a message's menu).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AppRouter } from '@parley/api-contract';
@@ -19,6 +21,21 @@ const skip = browserSkipReason();
 if (skip) {
   console.error(`Cannot take screenshots: ${skip}`);
   process.exit(1);
+}
+
+// Emoji (reactions, the picker) render in colour only with a colour emoji font installed.
+const fonts = (() => {
+  try {
+    return execFileSync('fc-list', [':family'], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+})();
+if (!/color emoji/i.test(fonts)) {
+  console.warn(
+    'No colour emoji font found (fc-list): emoji will show as outlines or boxes. ' +
+      'Install one, e.g. `apt-get install fonts-noto-color-emoji`.',
+  );
 }
 
 mkdirSync(outDir, { recursive: true });
@@ -142,10 +159,21 @@ try {
       signedIn: boolean;
       /** Signed in: the room list (a phone's first screen) instead of #launch-week. */
       roomList?: boolean;
-      /** Signed in: Settings (its top, or a bot token just created) or Admin. */
-      screen?: 'settings' | 'bot-token' | 'admin';
       /** Signed in: #launch-week with the release notes' thread open. */
       thread?: boolean;
+      /**
+       * Signed in: Settings (its top, or a bot token just created), Admin, Mentions, or
+       * #launch-week with search results, a reaction picker open, or a message's menu opened
+       * by keyboard.
+       */
+      screen?:
+        | 'settings'
+        | 'bot-token'
+        | 'admin'
+        | 'mentions'
+        | 'search'
+        | 'reactions'
+        | 'keyboard';
     },
   ) => {
     const ctx = await browser.newContext({
@@ -184,6 +212,41 @@ try {
       await panel.getByText('I will proofread the rest').waitFor();
       await page.getByText('3 online').waitFor();
       await page.mouse.move(0, 0);
+    } else if (opts.screen === 'mentions') {
+      await signedIn(ctx, 'mira');
+      await page.goto(`${server.url}/#/mentions`);
+      await page
+        .getByRole('list', { name: 'Mentions of you' })
+        .getByRole('listitem')
+        .first()
+        .waitFor();
+    } else if (opts.screen) {
+      await signedIn(ctx, 'mira');
+      await page.goto(`${server.url}/#/room/${launch.id}`);
+      const log = page.getByRole('log');
+      await log.getByText('final smoke run').waitFor();
+      if (opts.screen === 'search') {
+        await page.getByRole('combobox', { name: 'Search messages' }).fill('migrations');
+        await page
+          .getByRole('listbox', { name: 'Search results' })
+          .getByRole('option')
+          .first()
+          .waitFor();
+      } else if (opts.screen === 'reactions') {
+        const row = log.locator('article.msg').filter({ hasText: 'Great work everyone' });
+        await row.hover();
+        await row.getByRole('button', { name: 'Add reaction' }).click();
+        const picker = page.getByRole('dialog', { name: 'Choose a reaction' });
+        await picker.locator('input#search').waitFor();
+        await page.keyboard.type('party');
+        await picker.getByRole('option', { name: /party/i }).first().waitFor();
+      } else if (opts.screen === 'keyboard') {
+        await page.getByRole('textbox', { name: 'Message' }).focus();
+        await page.keyboard.press('Shift+Tab');
+        for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
+        await page.keyboard.press('Enter');
+        await page.getByRole('menu', { name: 'Message actions' }).waitFor();
+      }
     } else if (opts.roomList) {
       await signedIn(ctx, 'mira');
       await page.goto(server.url);
@@ -248,6 +311,28 @@ try {
     height: 1250,
     screen: 'admin',
   });
+
+  // Reactions, mentions of Mira, and something to search for.
+  const latest = await client('mira').messages.history.query({ roomId: launch.id, limit: 20 });
+  const find = (text: string) => latest.items.find((m) => m.body.includes(text))?.id ?? '';
+  const great = find('Great work everyone');
+  for (const [who, emoji] of [
+    ['mira', '🎉'],
+    ['ben', '🎉'],
+    ['chloe', '🎉'],
+    ['ana', '👍'],
+    ['ben', '🚀'],
+  ] as const) {
+    await client(who).messages.react.mutate({ messageId: great, emoji });
+  }
+  await client('ana').messages.react.mutate({ messageId: find('Smoke tests'), emoji: '✅' });
+  await say('chloe', design.id, '@mira the v2 mocks are in Figma, comments open');
+  await say('ben', launch.id, 'Migrations are in the release notes now, @mira please skim them');
+  await say('ana', launch.id, '@mira can you do the final smoke run at 3?');
+  await shoot('search', { ...settings, width: 1280, height: 800, screen: 'search' });
+  await shoot('reactions', { ...settings, width: 1280, height: 800, screen: 'reactions' });
+  await shoot('mentions', { ...settings, width: 1280, height: 800, screen: 'mentions' });
+  await shoot('keyboard', { ...settings, width: 1280, height: 800, screen: 'keyboard' });
 } finally {
   await browser.close();
   await server.close();
