@@ -3,18 +3,9 @@
  * first (Esc keeps it, confirming deletes it for the other person too), and `:` opens the
  * emoji picker, where typing and Enter react.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiClient,
-  browserSkipReason,
-  buildWeb,
-  launchChromium,
-  seedUser,
-  signInContext,
-  startServer,
-  type TestServer,
-} from './support';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, twoBrowsers } from './support';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
@@ -22,43 +13,22 @@ if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
 const WAIT = { timeout: 15_000 };
 
 describe.skipIf(skip !== null)('message actions by keyboard in Chromium', () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let server: TestServer;
-  let browser: Browser;
-  let a: Page;
-  let b: Page;
-  let ana: ApiClient;
-  let ben: ApiClient;
+  const { server, a, b, api } = twoBrowsers({
+    people: { ana: 'Ana Souza', ben: 'Ben Okafor' },
+    viewport: { width: 1100, height: 760 },
+  });
+  const { ana, ben } = api;
   let roomId: string;
 
   beforeAll(async () => {
-    web = await buildWeb();
-    server = await startServer(web.dir);
-    ana = (await seedUser(server.url, 'ana', 'Ana Souza')).client;
-    ben = (await seedUser(server.url, 'ben', 'Ben Okafor')).client;
     roomId = (await ana.rooms.create.mutate({ name: 'keys', visibility: 'public' })).id;
     await ben.rooms.join.mutate({ roomId });
     await ben.messages.send.mutate({ roomId, body: 'Lunch at noon?', clientId: 'k-1' });
     await ana.messages.send.mutate({ roomId, body: 'Typo in this one', clientId: 'k-2' });
-    browser = await launchChromium();
-    const pages: Page[] = [];
-    for (const username of ['ana', 'ben']) {
-      const ctx = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-      ctx.setDefaultTimeout(15_000);
-      await signInContext(ctx, server.url, username);
-      const page = await ctx.newPage();
-      page.on('pageerror', (e) => console.error(`[browser ${username}] ${e.message}`));
+    for (const page of [a, b]) {
       await page.goto(`${server.url}/#/room/${roomId}`);
       await page.getByRole('log').locator('article.msg').filter({ hasText: 'Typo' }).waitFor(WAIT);
-      pages.push(page);
     }
-    [a, b] = pages as [Page, Page];
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    web?.cleanup();
   });
 
   const message = (page: Page, text: string) =>

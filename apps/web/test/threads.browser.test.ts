@@ -5,17 +5,9 @@
  * room's list; Esc closes the panel and gives the focus back; a reload keeps it open; below
  * 720 px it is the whole screen; a search result that is a thread reply opens its thread.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  browserSkipReason,
-  buildWeb,
-  launchChromium,
-  seedUser,
-  signInContext,
-  startServer,
-  type TestServer,
-} from './support';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { browserSkipReason, signInContext, twoBrowsers } from './support';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`[apps/web] skipping browser tests: ${skip}`);
@@ -24,13 +16,10 @@ const WAIT = { timeout: 15_000 };
 const ROOT = 'Where shall we have lunch?';
 
 describe.skipIf(skip !== null)('threads in Chromium', () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let server: TestServer;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
-  let a: Page;
-  let b: Page;
+  const { server, browser, ctxB, a, b, api } = twoBrowsers({
+    people: { ana: 'Ana', ben: 'Ben' },
+  });
+  const { ana, ben } = api;
   let roomId: string;
   let rootId: string;
 
@@ -44,25 +33,12 @@ describe.skipIf(skip !== null)('threads in Chromium', () => {
   const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
   beforeAll(async () => {
-    web = await buildWeb();
-    server = await startServer(web.dir);
-    browser = await launchChromium();
-    const ana = (await seedUser(server.url, 'ana', 'Ana')).client;
-    const ben = (await seedUser(server.url, 'ben', 'Ben')).client;
     const room = await ana.rooms.create.mutate({ name: 'lunch', visibility: 'public' });
     roomId = room.id;
     await ben.rooms.join.mutate({ roomId });
     rootId = (await ben.messages.send.mutate({ roomId, body: ROOT, clientId: 'root-1' })).id;
     await ana.messages.send.mutate({ roomId, body: 'Unrelated news', clientId: 'other-1' });
-    ctxA = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    ctxB = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    await signInContext(ctxA, server.url, 'ana');
-    await signInContext(ctxB, server.url, 'ben');
-    a = await ctxA.newPage();
-    b = await ctxB.newPage();
-    for (const ctx of [ctxA, ctxB]) ctx.setDefaultTimeout(15_000);
     for (const page of [a, b]) {
-      page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
       await page.goto(`${server.url}/#/room/${roomId}`);
       await root(page).waitFor(WAIT);
     }
@@ -74,12 +50,6 @@ describe.skipIf(skip !== null)('threads in Chromium', () => {
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') broken = true;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    web?.cleanup();
   });
 
   it('B opens the thread from the hover action: a labelled panel beside the room, in the URL', async () => {
